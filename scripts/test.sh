@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `npm test`: typecheck, lint, bring the local stack up (a no-op when it is up),
+# then run every unit and integration test with node's test runner.
+# Extra arguments go to the runner, e.g. `npm test -- --test-name-pattern=toast`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tsc --noEmit
+eslint --max-warnings 0 .
+bash scripts/stack.sh up >/dev/null
+# shellcheck source=/dev/null
+. .stack/env
+
+files=("$@")
+if [ ${#files[@]} -eq 0 ] || [[ ${files[0]} == --* ]]; then
+  files=("src/**/*.test.ts" "dialects/**/*.test.ts" "test/**/*.test.ts" "${files[@]}")
+fi
+exec node --test --test-concurrency=2 --test-timeout=600000 "${files[@]}"
