@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import type { SourceField, SourceMessage, SourceOffset } from './change-event.ts';
+
+/** A problem `tributary check` (and `run`, before it starts) reports: what is wrong and how to fix it. */
+export interface CheckProblem {
+  /** The setting, privilege or object at fault, e.g. `wal_level` or `binlog_row_image`. */
+  subject: string;
+  message: string;
+  fix: string;
+}
+
+export interface OpenOptions {
+  /** The last offset committed to Kafka, or null on first start (snapshot first). */
+  offset: SourceOffset | null;
+  signal: AbortSignal;
+}
+
+/**
+ * What the core asks of a database. A dialect yields ordered, positioned
+ * messages; the core turns them into events, commits them with their offsets,
+ * then acknowledges.
+ */
+export interface Dialect {
+  /** Debezium's connector name for the `source` block: `postgresql` or `mysql`. */
+  readonly connector: 'postgresql' | 'mysql';
+  /**
+   * Every field of the `source` block besides `version`, `connector`, `name` and
+   * `ts_ms` (those the core fills): `snapshot`, `db`, `schema`, `table` and the position.
+   */
+  readonly sourceFields: readonly SourceField[];
+  /** Checks server settings and privileges; an empty list means ready to run. */
+  check(): Promise<CheckProblem[]>;
+  open(options: OpenOptions): Promise<ChangeStream>;
+}
+
+export interface ChangeStream extends AsyncIterable<SourceMessage> {
+  /** Everything up to and including `offset` is durable in Kafka: the source may release it. */
+  acknowledge(offset: SourceOffset): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DialectContext {
+  logger: Logger;
+}
