@@ -1,0 +1,252 @@
+import type { Logger } from 'pino';
+import type { ChangeStream, Dialect } from './dialect.ts';
+import type { ChangeMessage, SourceMessage, SourceOffset, TruncateMessage } from './change-event.ts';
+import { tableKey, type Row, type TableSchema } from './schema.ts';
+import { TributaryError } from './errors.ts';
+
+/** The Debezium envelope of one event, with canonical row values (see schema.ts). */
+export interface Envelope {
+  before: Row | null;
+  after: Row | null;
+  source: Record<string, unknown>;
+  op: 'c' | 'u' | 'd' | 'r' | 't';
+  tsMs: bigint;
+  transaction: { id: string; totalOrder: bigint; dataCollectionOrder: bigint } | null;
+}
+
+/** Encodes the events of one table version (schemas registered beforehand). */
+export interface TableEncoder {
+  readonly topic: string;
+  /** Confluent-framed Avro key, or null for tables with no key. */
+  encodeKey(row: Row): Buffer | null;
+  /** Confluent-framed Avro value. */
+  encodeValue(envelope: Envelope): Buffer;
+}
+
+export interface EncoderFactory {
+  /** Builds the encoder of a table version, registering its schemas and creating its topic. */
+  forTable(table: TableSchema): Promise<TableEncoder>;
+}
+
+export interface OutgoingRecord {
+  topic: string;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+export interface EventSink {
+  add(records: OutgoingRecord[]): Promise<void>;
+  commit(offset: SourceOffset): Promise<void>;
+}
+
+export interface BatchBounds {
+  maxEvents: number;
+  maxBytes: number;
+  maxDelayMs: number;
+}
+
+export interface PipelineObserver {
+  onEvents?(table: string, op: string, count: number): void;
+  onCommit?(info: { events: number; bytes: number; sourceTransactions: number; offset: SourceOffset }): void;
+}
+
+export interface PipelineOptions {
+  /** The connector name, the `source.name` of every event. */
+  name: string;
+  version: string;
+  dialect: Pick<Dialect, 'connector'>;
+  stream: ChangeStream;
+  encoders: EncoderFactory;
+  sink: EventSink;
+  batch: BatchBounds;
+  tombstones: boolean;
+  logger: Logger;
+  signal: AbortSignal;
+  observer?: PipelineObserver;
+}
+
+const TIMEOUT = Symbol('timeout');
+const ABORTED = Symbol('aborted');
+
+/**
+ * Turns a dialect's messages into Kafka records and commits them with their
+ * offsets. Several small source transactions share one Kafka transaction,
+ * bounded by event count, bytes and time; a source transaction is never split,
+ * however large (its records are streamed into the open Kafka transaction).
+ * The source is acknowledged only after the Kafka commit.
+ *
+ * Returns when the stream ends or the signal aborts (at a transaction boundary).
+ */
+export async function runPipeline(options: PipelineOptions): Promise<void> {
+  const { stream, sink, batch, signal, logger } = options;
+  const schemas = new Map<string, TableSchema>();
+  const encoders = new Map<string, TableEncoder>();
+
+  let inSourceTx = false;
+  let txId: string | null = null;
+  let commitTimeMs = 0;
+  let totalOrder = 0n;
+  const tableOrder = new Map<string, bigint>();
+
+  let pendingOffset: SourceOffset | null = null;
+  let batchStartedAt = 0;
+  let batchEvents = 0;
+  let batchBytes = 0;
+  let batchTransactions = 0;
+
+  const aborted = new Promise<typeof ABORTED>((resolve) => {
+    if (signal.aborted) resolve(ABORTED);
+    signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
+  });
+
+  async function encoderFor(key: string): Promise<TableEncoder> {
+    let encoder = encoders.get(key);
+    if (!encoder) {
+      const schema = schemas.get(key);
+      if (!schema) throw new Error(`no schema announced for ${key} before its first change`);
+      encoder = await options.encoders.forTable(schema);
+      encoders.set(key, encoder);
+    }
+    return encoder;
+  }
+
+  function transactionBlock(key: string): Envelope['transaction'] {
+    if (txId === null) return null;
+    totalOrder += 1n;
+    const order = (tableOrder.get(key) ?? 0n) + 1n;
+    tableOrder.set(key, order);
+    return { id: txId, totalOrder, dataCollectionOrder: order };
+  }
+
+  function sourceBlock(source: Record<string, unknown>): Record<string, unknown> {
+    return {
+      version: options.version,
+      connector: options.dialect.connector,
+      name: options.name,
+      ts_ms: BigInt(commitTimeMs),
+      ...source,
+    };
+  }
+
+  async function onChange(message: ChangeMessage | TruncateMessage): Promise<void> {
+    const key = tableKey(message.table);
+    const encoder = await encoderFor(key);
+    const isTruncate = message.kind === 'truncate';
+    const before = isTruncate ? null : message.before;
+    const after = isTruncate ? null : message.after;
+    const value = encoder.encodeValue({
+      before,
+      after,
+      source: sourceBlock(message.source),
+      op: isTruncate ? 't' : message.op,
+      tsMs: BigInt(Date.now()),
+      transaction: transactionBlock(key),
+    });
+    const keyBytes = isTruncate ? null : encoder.encodeKey((after ?? before)!);
+    const records: OutgoingRecord[] = [{ topic: encoder.topic, key: keyBytes, value }];
+    // A tombstone lets compaction drop the deleted key.
+    if (!isTruncate && message.op === 'd' && options.tombstones && keyBytes) {
+      records.push({ topic: encoder.topic, key: keyBytes, value: null });
+    }
+    await sink.add(records);
+    batchEvents += 1;
+    batchBytes += value.length + (keyBytes?.length ?? 0);
+    options.observer?.onEvents?.(key, isTruncate ? 't' : message.op, 1);
+  }
+
+  async function flush(): Promise<void> {
+    if (pendingOffset === null) return;
+    const offset = pendingOffset;
+    await sink.commit(offset);
+    options.observer?.onCommit?.({
+      events: batchEvents,
+      bytes: batchBytes,
+      sourceTransactions: batchTransactions,
+      offset,
+    });
+    pendingOffset = null;
+    batchEvents = 0;
+    batchBytes = 0;
+    batchTransactions = 0;
+    // Only now is everything up to `offset` durable: the source may release it.
+    await stream.acknowledge(offset);
+  }
+
+  async function handle(message: SourceMessage): Promise<void> {
+    switch (message.kind) {
+      case 'schema':
+        schemas.set(tableKey(message.table.id), message.table);
+        encoders.delete(tableKey(message.table.id));
+        return;
+      case 'begin':
+        inSourceTx = true;
+        txId = message.txId;
+        commitTimeMs = message.commitTimeMs;
+        totalOrder = 0n;
+        tableOrder.clear();
+        return;
+      case 'change':
+      case 'truncate':
+        if (!inSourceTx) throw new Error(`${message.kind} outside a source transaction`);
+        await onChange(message);
+        return;
+      case 'commit':
+        inSourceTx = false;
+        if (pendingOffset === null) batchStartedAt = Date.now();
+        pendingOffset = message.offset;
+        batchTransactions += 1;
+        if (batchEvents >= batch.maxEvents || batchBytes >= batch.maxBytes) await flush();
+        return;
+      case 'heartbeat':
+        if (inSourceTx) return;
+        if (pendingOffset === null) batchStartedAt = Date.now();
+        pendingOffset = message.offset;
+        return;
+    }
+  }
+
+  const iterator = stream[Symbol.asyncIterator]();
+  let next = iterator.next();
+  try {
+    for (;;) {
+      let waitMs = Infinity;
+      if (pendingOffset !== null && !inSourceTx) {
+        waitMs = batchStartedAt + batch.maxDelayMs - Date.now();
+        if (waitMs <= 0 || signal.aborted) {
+          await flush();
+          if (signal.aborted) return;
+          continue;
+        }
+      } else if (signal.aborted && !inSourceTx) {
+        return;
+      }
+      const result = await raceNext(next, waitMs, inSourceTx ? null : aborted);
+      if (result === TIMEOUT || result === ABORTED) continue;
+      if (result.done) {
+        if (!inSourceTx) await flush();
+        return;
+      }
+      next = iterator.next();
+      await handle(result.value);
+    }
+  } catch (error) {
+    if (error instanceof TributaryError) throw error;
+    logger.debug({ err: error }, 'pipeline failed');
+    throw error;
+  } finally {
+    // Settle the prefetched message so the generator can be closed.
+    void next.catch(() => {});
+  }
+}
+
+function raceNext<T>(
+  next: Promise<IteratorResult<T>>,
+  waitMs: number,
+  aborted: Promise<typeof ABORTED> | null,
+): Promise<IteratorResult<T> | typeof TIMEOUT | typeof ABORTED> {
+  const racers: Array<Promise<IteratorResult<T> | typeof TIMEOUT | typeof ABORTED>> = [next];
+  let timer: NodeJS.Timeout | undefined;
+  if (Number.isFinite(waitMs)) racers.push(new Promise((resolve) => (timer = setTimeout(() => resolve(TIMEOUT), waitMs))));
+  if (aborted) racers.push(aborted);
+  return Promise.race(racers).finally(() => clearTimeout(timer));
+}

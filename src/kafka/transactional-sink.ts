@@ -1,0 +1,151 @@
+import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
+import type { SourceOffset } from '../core/change-event.ts';
+import { TributaryError } from '../core/errors.ts';
+import type { EventSink, OutgoingRecord } from '../core/pipeline.ts';
+import { encodeOffset } from './offset-store.ts';
+
+
+type SinkState = 'disconnected' | 'ready' | 'in-transaction' | 'failed';
+
+/**
+ * One transactional producer per connector. Events and the offset they lead
+ * to commit in one Kafka transaction, so a read_committed consumer sees both
+ * or neither.
+ *
+ * Crash-only: any error leaves the sink `failed`; the caller drops it, opens a
+ * new one (whose InitProducerId fences and aborts whatever the old one left
+ * open) and resumes from the last committed offset.
+ */
+export class TransactionalSink implements EventSink {
+  private state: SinkState = 'disconnected';
+  private producer: Producer | null = null;
+  private transaction: Transaction | null = null;
+  private pending: OutgoingRecord[] = [];
+  private readonly options: {
+    kafka: Kafka;
+    transactionalId: string;
+    offsetsTopic: string;
+    offsetKey: string;
+    transactionTimeoutMs: number;
+    /** Records buffered before they are sent inside the open transaction. */
+    sendChunk?: number;
+  };
+
+  constructor(options: TransactionalSink['options']) {
+    this.options = options;
+  }
+
+  get inTransaction(): boolean {
+    return this.state === 'in-transaction';
+  }
+
+  async connect(): Promise<void> {
+    this.expect('disconnected');
+    const producer = this.options.kafka.producer({
+      transactionalId: this.options.transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: this.options.transactionTimeoutMs,
+      allowAutoTopicCreation: false,
+    });
+    await this.guard(() => producer.connect());
+    this.producer = producer;
+    this.state = 'ready';
+  }
+
+  /** Adds records to the open transaction (opening one if needed); sends in chunks to bound memory. */
+  async add(records: OutgoingRecord[]): Promise<void> {
+    if (this.state === 'ready') {
+      this.transaction = await this.guard(() => this.producer!.transaction());
+      this.state = 'in-transaction';
+    }
+    this.expect('in-transaction');
+    for (const record of records) this.pending.push(record);
+    if (this.pending.length >= (this.options.sendChunk ?? 5000)) await this.sendPending();
+  }
+
+  /** Writes `offset` into the open transaction and commits it. */
+  async commit(offset: SourceOffset): Promise<void> {
+    if (this.state === 'ready') {
+      this.transaction = await this.guard(() => this.producer!.transaction());
+      this.state = 'in-transaction';
+    }
+    this.expect('in-transaction');
+    this.pending.push({
+      topic: this.options.offsetsTopic,
+      key: Buffer.from(this.options.offsetKey),
+      value: encodeOffset(offset),
+    });
+    await this.sendPending();
+    await this.guard(() => this.transaction!.commit());
+    this.transaction = null;
+    this.state = 'ready';
+  }
+
+  async close(): Promise<void> {
+    const producer = this.producer;
+    if (this.transaction && this.state === 'in-transaction') {
+      await this.transaction.abort().catch(() => {});
+    }
+    this.transaction = null;
+    this.pending = [];
+    this.producer = null;
+    this.state = 'disconnected';
+    await producer?.disconnect().catch(() => {});
+  }
+
+  private async sendPending(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const byTopic = new Map<string, Message[]>();
+    for (const record of this.pending) {
+      let messages = byTopic.get(record.topic);
+      if (!messages) byTopic.set(record.topic, (messages = []));
+      messages.push({ key: record.key, value: record.value });
+    }
+    this.pending = [];
+    await this.guard(() =>
+      this.transaction!.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      }),
+    );
+  }
+
+  private expect(state: SinkState): void {
+    if (this.state !== state) {
+      throw new Error(`transactional sink is ${this.state}, expected ${state}`);
+    }
+  }
+
+  private async guard<T>(action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      this.state = 'failed';
+      throw kafkaError(error);
+    }
+  }
+}
+
+const UNREACHABLE_ERRORS = new Set(['KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSBrokerNotFound', 'KafkaJSRequestTimeoutError']);
+
+/** Classifies a kafkajs error by its type and code, never its message text. */
+export function kafkaError(error: unknown): TributaryError {
+  if (error instanceof TributaryError) return error;
+  const e = error as { name?: string; type?: string; message?: string };
+  const type = e.type ?? '';
+  if (type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED' || type === 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED') {
+    return new TributaryError(
+      'another Tributary instance with the same name took over this connector, so this one stops (it was fenced)',
+      {
+        code: 'KAFKA_FENCED',
+        fix: 'run one instance per connector name; if the other instance is gone, restart this one',
+        cause: error,
+      },
+    );
+  }
+  if (UNREACHABLE_ERRORS.has(e.name ?? '')) {
+    return new TributaryError(`Kafka is unreachable: ${e.message}`, { code: 'KAFKA_UNREACHABLE', retriable: true, cause: error });
+  }
+  return new TributaryError(`Kafka transaction failed: ${e.message}`, { code: 'KAFKA_FAILED', retriable: true, cause: error });
+}
