@@ -1,0 +1,113 @@
+import pg from 'pg';
+import { TributaryError } from '../../src/core/errors.ts';
+
+export interface PgConnectionOptions {
+  url: string;
+  /** Overrides the URL's password (from env or a file). */
+  password?: string | undefined;
+}
+
+/**
+ * Every session Tributary opens pins the settings that shape value text, so
+ * the type parsers always see ISO dates and UTC offsets, whatever the server's
+ * defaults. The walsender formats pgoutput values with these settings too.
+ */
+const SESSION_OPTIONS = '-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3';
+
+export function clientConfig(options: PgConnectionOptions, replication = false): pg.ClientConfig {
+  return {
+    connectionString: options.url,
+    ...(options.password !== undefined ? { password: options.password } : {}),
+    options: SESSION_OPTIONS,
+    application_name: 'tributary',
+    ...(replication ? { replication: 'database' } : {}),
+  } as pg.ClientConfig;
+}
+
+export async function connect(options: PgConnectionOptions, replication = false): Promise<pg.Client> {
+  const client = new pg.Client(clientConfig(options, replication));
+  // An idle connection that drops must not crash the process: the next query fails instead.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw pgError(error, `connecting to PostgreSQL at ${redactUrl(options.url)}`);
+  }
+  return client;
+}
+
+/** Query options that keep every column as the server's text, never pg's JS conversions. */
+export const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function quoteTable(id: { schema: string; table: string }): string {
+  return `${quoteIdent(id.schema)}.${quoteIdent(id.table)}`;
+}
+
+export function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** Classifies a pg error by SQLSTATE or socket code, never by message text. */
+export function pgError(error: unknown, doing: string): TributaryError {
+  if (error instanceof TributaryError) return error;
+  const e = error as { code?: string; message?: string };
+  const detail = e.message ?? String(error);
+  switch (e.code) {
+    case 'ECONNREFUSED':
+    case 'ECONNRESET':
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENOTFOUND':
+    case 'EPIPE':
+    case '57P01': // admin_shutdown
+    case '57P02': // crash_shutdown
+    case '57P03': // cannot_connect_now
+    case '53300': // too_many_connections
+      return new TributaryError(`PostgreSQL is unreachable while ${doing}: ${detail}`, {
+        code: 'SOURCE_UNREACHABLE',
+        retriable: true,
+        fix: 'check that the server runs and that source.url names the right host and port',
+        cause: error,
+      });
+    case '28P01':
+    case '28000':
+      return new TributaryError(`PostgreSQL refused the login while ${doing}: ${detail}`, {
+        code: 'SOURCE_PRIVILEGE',
+        fix: 'check the user and password in source.url (or source.password / source.passwordFile) and pg_hba.conf, which must allow replication connections for this user',
+        cause: error,
+      });
+    case '3D000':
+      return new TributaryError(`the database in source.url does not exist (${detail})`, {
+        code: 'SOURCE_SETTING',
+        fix: 'name an existing database in source.url',
+        cause: error,
+      });
+    case '42501':
+      return new TributaryError(`PostgreSQL denied a privilege while ${doing}: ${detail}`, {
+        code: 'SOURCE_PRIVILEGE',
+        fix: 'grant the user REPLICATION, SELECT on the captured tables, and CREATE on the database (or create the publication yourself); setting REPLICA IDENTITY needs table ownership',
+        cause: error,
+      });
+    default:
+      return new TributaryError(`PostgreSQL failed while ${doing}: ${detail}`, {
+        code: 'SOURCE_FAILED',
+        retriable: true,
+        cause: error,
+      });
+  }
+}

@@ -1,0 +1,225 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { SourceField, SourceMessage, SourceOffset } from '../../src/core/change-event.ts';
+import type { ChangeStream, CheckProblem, Dialect, OpenOptions } from '../../src/core/dialect.ts';
+import { TributaryError } from '../../src/core/errors.ts';
+import { tableFilter, type TableSelection } from '../../src/core/table-filter.ts';
+import { connect, pgError, quoteIdent, type PgConnectionOptions } from './connection.ts';
+import { readSnapshot, type SnapshotProgress } from './snapshot.ts';
+import { PgReplicationStream } from './replication.ts';
+import { checkServer, ensurePublication, ensureReplicaIdentityFull, listCapturedTables, slotInfo } from './setup.ts';
+import { describeTable, relationOidOf, type PgTypeResolver } from './table-schema.ts';
+import { createTypeResolver } from './type-resolver.ts';
+
+export interface PostgresDialectOptions {
+  connection: PgConnectionOptions;
+  tables: TableSelection;
+  slot: string;
+  publication: string;
+  replicaIdentity: 'full' | 'keep';
+  snapshot: { mode: 'initial' | 'never'; chunkSize: number };
+  heartbeatIntervalMs: number;
+  logger: Logger;
+  /** Called with rows read per table during a snapshot (metrics). */
+  onSnapshotRows?: (table: string, rows: number) => void;
+}
+
+/** The offset this dialect commits: the commit end LSN, plus snapshot progress while one runs. */
+interface PgOffset {
+  lsn: string;
+  snapshot?: SnapshotProgress;
+}
+
+/** Debezium's PostgreSQL `source` fields after version, connector, name and ts_ms. */
+const SOURCE_FIELDS: readonly SourceField[] = [
+  { name: 'snapshot', type: { kind: 'string', semantic: 'enum' }, nullable: true },
+  { name: 'db', type: { kind: 'string' }, nullable: false },
+  { name: 'sequence', type: { kind: 'string' }, nullable: true },
+  { name: 'schema', type: { kind: 'string' }, nullable: false },
+  { name: 'table', type: { kind: 'string' }, nullable: false },
+  { name: 'txId', type: { kind: 'int64' }, nullable: true },
+  { name: 'lsn', type: { kind: 'int64' }, nullable: true },
+  { name: 'xmin', type: { kind: 'int64' }, nullable: true },
+];
+
+export function createPostgresDialect(options: PostgresDialectOptions): Dialect {
+  return {
+    connector: 'postgresql',
+    sourceFields: SOURCE_FIELDS,
+    async check(): Promise<CheckProblem[]> {
+      const client = await connect(options.connection);
+      try {
+        return await checkServer(client, options.slot);
+      } finally {
+        await client.end().catch(() => {});
+      }
+    },
+    open: (openOptions) => openStream(options, openOptions),
+  };
+}
+
+async function openStream(options: PostgresDialectOptions, { offset, signal }: OpenOptions): Promise<ChangeStream> {
+  const { logger, slot } = options;
+  const catalog = await connect(options.connection);
+  // Connections that live only while a snapshot is read: the one holding the
+  // exported snapshot's slot creation, and the reader.
+  const snapshotClients: pg.Client[] = [];
+  const endSnapshotClients = async () => {
+    for (const client of snapshotClients.splice(0)) await client.end().catch(() => {});
+  };
+  let stopStream = async () => {};
+  const closeAll = async () => {
+    await stopStream();
+    await endSnapshotClients();
+    await catalog.end().catch(() => {});
+  };
+  try {
+    const problems = await checkServer(catalog, slot);
+    if (problems.length > 0) throw problemsError(problems);
+    const database = (await catalog.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db;
+    const ids = await listCapturedTables(catalog, tableFilter(options.tables));
+    if (ids.length === 0) logger.warn({ include: options.tables.include }, 'no table matches source.tables; waiting for changes anyway');
+    await ensurePublication(catalog, options.publication, ids, logger);
+    if (options.replicaIdentity === 'full') await ensureReplicaIdentityFull(catalog, ids, logger);
+    const types = createTypeResolver(catalog);
+
+    const committed = offset as PgOffset | null;
+    const info = await slotInfo(catalog, slot);
+    if (committed && !info.exists) {
+      throw new TributaryError(`replication slot ${slot} is gone, so the changes since the committed offset ${committed.lsn} cannot be read`, {
+        code: 'SOURCE_POSITION_LOST',
+        fix: 'take a new snapshot: `tributary reset --config <file>` clears the committed offset, then `tributary run` snapshots again',
+      });
+    }
+    if (info.active) {
+      throw new TributaryError(`replication slot ${slot} is in use by another connection`, {
+        code: 'SOURCE_SETTING',
+        retriable: true,
+        fix: 'stop the other consumer of this slot (another Tributary with the same name?) or choose another source.slot',
+      });
+    }
+
+    let startLsn: string;
+    let snapshot: AsyncGenerator<SourceMessage> | null = null;
+    if (committed && !committed.snapshot) {
+      startLsn = committed.lsn;
+      logger.info({ slot, lsn: startLsn }, 'resuming after the committed offset');
+    } else if (committed?.snapshot) {
+      // The exported snapshot died with the previous process: finish with a
+      // fresh one. Rows changed since the slot's point are streamed again
+      // afterwards, so every key still ends in its latest state.
+      startLsn = committed.lsn;
+      const reader = await connect(options.connection);
+      snapshotClients.push(reader);
+      await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      logger.info({ slot, progress: committed.snapshot }, 'resuming an interrupted snapshot');
+      snapshot = snapshotOf(options, reader, catalog, types, ids, database, startLsn, committed.snapshot);
+    } else {
+      if (info.exists) {
+        // A slot with no committed offset: a first run that never committed. Its
+        // position cannot be tied to a snapshot any more, so start it afresh.
+        await catalog.query('SELECT pg_drop_replication_slot($1)', [slot]);
+        logger.info({ slot }, 'dropped a replication slot left by a run that committed nothing');
+      }
+      const replication = await connect(options.connection, true);
+      snapshotClients.push(replication);
+      const exportSnapshot = options.snapshot.mode === 'initial';
+      const created = await replication.query<{ consistent_point: string; snapshot_name: string | null }>(
+        `CREATE_REPLICATION_SLOT ${quoteIdent(slot)} LOGICAL pgoutput ${exportSnapshot ? 'EXPORT_SNAPSHOT' : 'NOEXPORT_SNAPSHOT'}`,
+      );
+      startLsn = created.rows[0]!.consistent_point;
+      logger.info({ slot, lsn: startLsn }, 'created replication slot');
+      if (exportSnapshot) {
+        const reader = await connect(options.connection);
+        snapshotClients.push(reader);
+        await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        await reader.query(`SET TRANSACTION SNAPSHOT '${created.rows[0]!.snapshot_name}'`);
+        snapshot = snapshotOf(options, reader, catalog, types, ids, database, startLsn, null);
+      } else {
+        // Nothing to read: make the slot's position the committed offset.
+        snapshot = (async function* () {
+          yield { kind: 'heartbeat', offset: { lsn: startLsn } } satisfies SourceMessage;
+        })();
+      }
+    }
+
+    const stream = new PgReplicationStream({
+      connection: options.connection,
+      slot,
+      publication: options.publication,
+      startLsn,
+      catalog,
+      types,
+      database,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      logger,
+    });
+    let streaming = false;
+    const abort = () => void stream.stop();
+    signal.addEventListener('abort', abort, { once: true });
+    stopStream = async () => {
+      signal.removeEventListener('abort', abort);
+      await stream.stop();
+    };
+
+    async function* messages(): AsyncGenerator<SourceMessage> {
+      if (snapshot) {
+        yield* snapshot;
+        // The exported snapshot (and the connection that made the slot) are done.
+        await endSnapshotClients();
+      }
+      if (signal.aborted) return;
+      streaming = true;
+      stream.start();
+      yield* stream.queue;
+    }
+
+    return {
+      [Symbol.asyncIterator]: () => messages(),
+      acknowledge: async (acked: SourceOffset) => {
+        const { lsn, snapshot: inSnapshot } = acked as unknown as PgOffset;
+        // During a snapshot the slot must stay at its consistent point.
+        if (!inSnapshot && streaming) await stream.acknowledge(lsn);
+      },
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw pgError(error, 'preparing replication');
+  }
+}
+
+function snapshotOf(
+  options: PostgresDialectOptions,
+  reader: pg.Client,
+  catalog: pg.Client,
+  types: PgTypeResolver,
+  ids: ReadonlyArray<{ schema: string; table: string }>,
+  database: string,
+  lsn: string,
+  progress: SnapshotProgress | null,
+): AsyncGenerator<SourceMessage> {
+  return (async function* () {
+    const tables = [];
+    for (const id of ids) tables.push(await describeTable(catalog, types, id, await relationOidOf(catalog, id)));
+    yield* readSnapshot({
+      client: reader,
+      tables,
+      chunkSize: options.snapshot.chunkSize,
+      lsn,
+      database,
+      progress,
+      logger: options.logger,
+      ...(options.onSnapshotRows ? { onRows: options.onSnapshotRows } : {}),
+    });
+    await reader.query('COMMIT').catch(() => {});
+  })();
+}
+
+function problemsError(problems: CheckProblem[]): TributaryError {
+  const text = problems.map((p) => `${p.subject}: ${p.message}`).join('; ');
+  return new TributaryError(`PostgreSQL is not ready for Tributary: ${text}`, {
+    code: 'SOURCE_SETTING',
+    fix: problems.map((p) => p.fix).join('; '),
+  });
+}

@@ -1,0 +1,232 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { LogicalReplicationService, PgoutputPlugin } from 'pg-logical-replication';
+import type { SourceMessage } from '../../src/core/change-event.ts';
+import type { TableId } from '../../src/core/schema.ts';
+import { AsyncQueue } from '../../src/core/async-queue.ts';
+import { TributaryError } from '../../src/core/errors.ts';
+import { clientConfig, pgError, type PgConnectionOptions } from './connection.ts';
+import { lsnToBigInt } from './lsn.ts';
+import { describeTable, toRow, type PgTable, type PgTypeResolver } from './table-schema.ts';
+
+type Tuple = Record<string, string | null | undefined>;
+
+interface RelationColumn {
+  name: string;
+  typeOid: number;
+  typeMod: number;
+}
+
+/** The pgoutput messages we act on, as pg-logical-replication parses them (values kept as text). */
+type PgoutputMessage =
+  | { tag: 'begin'; commitLsn: string; commitTime: bigint; xid: number }
+  | { tag: 'commit'; commitLsn: string; commitEndLsn: string; commitTime: bigint }
+  | { tag: 'relation'; relationOid: number; schema: string; name: string; columns: RelationColumn[] }
+  | { tag: 'type'; typeOid: number }
+  | { tag: 'insert'; relation: { relationOid: number }; new: Tuple }
+  | { tag: 'update'; relation: { relationOid: number }; key: Tuple | null; old: Tuple | null; new: Tuple }
+  | { tag: 'delete'; relation: { relationOid: number }; key: Tuple | null; old: Tuple | null }
+  | { tag: 'truncate'; relations: Array<{ relationOid: number }> }
+  | { tag: 'origin' | 'message' };
+
+/**
+ * pg-logical-replication's parser converts column text through pg's global
+ * type parsers, which lose microseconds among other things. We keep its
+ * parser but make every column's converter the identity, so values stay text
+ * for our own type code.
+ */
+function textKeepingPlugin(publication: string): PgoutputPlugin {
+  const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [publication], messages: false });
+  const parser = (plugin as unknown as { parser: { readRelationColumn: (reader: unknown) => Record<string, unknown> } }).parser;
+  const readRelationColumn = parser.readRelationColumn.bind(parser);
+  parser.readRelationColumn = (reader) => ({ ...readRelationColumn(reader), parser: (text: string) => text });
+  return plugin;
+}
+
+export interface ReplicationOptions {
+  connection: PgConnectionOptions;
+  slot: string;
+  publication: string;
+  /** Stream transactions that commit after this LSN. */
+  startLsn: string;
+  /** A regular connection for catalog lookups when a Relation message arrives. */
+  catalog: pg.Client;
+  types: PgTypeResolver;
+  database: string;
+  heartbeatIntervalMs: number;
+  logger: Logger;
+  queueCapacity?: number;
+}
+
+/**
+ * Streams the slot into a bounded queue of source messages. The socket pauses
+ * while the queue is full. Nothing is acknowledged until `acknowledge` is
+ * called with an offset whose Kafka transaction committed; keepalives are
+ * answered with that last acknowledged LSN.
+ */
+export class PgReplicationStream {
+  readonly queue: AsyncQueue<SourceMessage>;
+  private readonly options: ReplicationOptions;
+  private readonly service: LogicalReplicationService;
+  private readonly tables = new Map<number, PgTable>();
+  private acknowledgedLsn: string;
+  private inTransaction = false;
+  private txId: bigint | null = null;
+  private lastHeartbeatAt = Date.now();
+  private stopped = false;
+
+  constructor(options: ReplicationOptions) {
+    this.options = options;
+    this.acknowledgedLsn = options.startLsn;
+    this.queue = new AsyncQueue(options.queueCapacity ?? 10_000);
+    this.service = new LogicalReplicationService(clientConfig(options.connection), {
+      acknowledge: { auto: false, timeoutSeconds: 0 },
+      flowControl: { enabled: true },
+    });
+  }
+
+  start(): void {
+    const { service } = this;
+    service.on('data', async (lsn: string, message: PgoutputMessage) => {
+      if (this.stopped) return;
+      try {
+        await this.onMessage(lsn, message);
+      } catch (error) {
+        this.fail(error);
+      }
+    });
+    service.on('heartbeat', (lsn: string, _timestamp: number, shouldRespond: boolean) => this.onKeepalive(lsn, shouldRespond));
+    service.on('error', (error: Error) => this.fail(error));
+    service
+      .subscribe(textKeepingPlugin(this.options.publication), this.options.slot, this.options.startLsn)
+      .then(() => {
+        if (!this.stopped) this.fail(new Error('the replication stream ended'));
+      })
+      .catch((error: unknown) => this.fail(error));
+    this.options.logger.info({ slot: this.options.slot, from: this.options.startLsn }, 'streaming from the replication slot');
+  }
+
+  async acknowledge(lsn: string): Promise<void> {
+    this.acknowledgedLsn = lsn;
+    if (!this.stopped) await this.service.acknowledge(lsn);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.queue.end();
+    await this.service.destroy().catch(() => {});
+  }
+
+  private fail(error: unknown): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    const e = error as { code?: string };
+    this.queue.fail(
+      e.code === '42704' // undefined_object: the slot was dropped under us
+        ? new TributaryError(`replication slot ${this.options.slot} no longer exists, so changes since the last committed offset are lost`, {
+            code: 'SOURCE_POSITION_LOST',
+            fix: 'take a new snapshot: `tributary reset --config <file>` clears the committed offset, then `tributary run` snapshots again',
+            cause: error,
+          })
+        : pgError(error, `streaming from replication slot ${this.options.slot}`),
+    );
+    void this.service.destroy().catch(() => {});
+  }
+
+  private onKeepalive(lsn: string, shouldRespond: boolean): void {
+    if (this.stopped) return;
+    if (shouldRespond) void this.service.acknowledge(this.acknowledgedLsn).catch(() => {});
+    // A keepalive's LSN covers everything already sent; it is a safe resume
+    // point only when no message before it is still being handled.
+    const internals = this.service as unknown as { _messageQueue: unknown[]; _processing: boolean };
+    const idle = !this.inTransaction && internals._messageQueue.length === 0 && !internals._processing && this.queue.size === 0;
+    if (idle && Date.now() - this.lastHeartbeatAt >= this.options.heartbeatIntervalMs) {
+      this.lastHeartbeatAt = Date.now();
+      void this.queue.push({ kind: 'heartbeat', offset: { lsn } });
+    }
+  }
+
+  private source(table: PgTable, lsn: string): Record<string, unknown> {
+    return {
+      snapshot: 'false',
+      db: this.options.database,
+      sequence: null,
+      schema: table.id.schema,
+      table: table.id.table,
+      txId: this.txId,
+      lsn: lsnToBigInt(lsn),
+      xmin: null,
+    };
+  }
+
+  private table(relationOid: number): PgTable {
+    const table = this.tables.get(relationOid);
+    if (!table) throw new Error(`a change arrived for relation ${relationOid} before its Relation message`);
+    return table;
+  }
+
+  private async onMessage(lsn: string, message: PgoutputMessage): Promise<void> {
+    const { queue } = this;
+    switch (message.tag) {
+      case 'begin':
+        this.inTransaction = true;
+        this.txId = BigInt(message.xid);
+        await queue.push({ kind: 'begin', txId: String(message.xid), commitTimeMs: Number(message.commitTime / 1000n) });
+        return;
+      case 'commit':
+        await queue.push({ kind: 'commit', offset: { lsn: message.commitEndLsn } });
+        this.inTransaction = false;
+        this.lastHeartbeatAt = Date.now();
+        return;
+      case 'type':
+        this.options.types.invalidate();
+        return;
+      case 'relation': {
+        const id: TableId = { schema: message.schema, table: message.name };
+        const table = await describeTable(this.options.catalog, this.options.types, id, message.relationOid, message.columns);
+        this.tables.set(message.relationOid, table);
+        await queue.push({ kind: 'schema', table: table.schema });
+        return;
+      }
+      case 'insert': {
+        const table = this.table(message.relation.relationOid);
+        await queue.push({ kind: 'change', op: 'c', table: table.id, before: null, after: toRow(table, message.new), source: this.source(table, lsn) });
+        return;
+      }
+      case 'update': {
+        const table = this.table(message.relation.relationOid);
+        const old = message.old ?? message.key;
+        await queue.push({
+          kind: 'change',
+          op: 'u',
+          table: table.id,
+          before: old ? toRow(table, old) : null,
+          after: toRow(table, message.new),
+          source: this.source(table, lsn),
+        });
+        return;
+      }
+      case 'delete': {
+        const table = this.table(message.relation.relationOid);
+        const old = message.old ?? message.key;
+        await queue.push({
+          kind: 'change',
+          op: 'd',
+          table: table.id,
+          before: old ? toRow(table, old) : null,
+          after: null,
+          source: this.source(table, lsn),
+        });
+        return;
+      }
+      case 'truncate':
+        for (const relation of message.relations) {
+          const table = this.table(relation.relationOid);
+          await queue.push({ kind: 'truncate', table: table.id, source: this.source(table, lsn) });
+        }
+        return;
+      default:
+        return;
+    }
+  }
+}

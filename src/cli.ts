@@ -1,0 +1,136 @@
+import { parseArgs } from 'node:util';
+import type { Logger } from 'pino';
+import { CONFIG_FILE_ENV, loadConfig, redactConfig, type Config } from './config/load.ts';
+import { TributaryError } from './core/errors.ts';
+import { createDialect } from './dialects.ts';
+import { createLogger } from './observe/logger.ts';
+import { Metrics } from './observe/metrics.ts';
+import { startHttpServer } from './observe/http.ts';
+import { runConnector, type RunState } from './run.ts';
+import { tailTopic } from './tail.ts';
+import { VERSION } from './version.ts';
+
+const USAGE = `tributary ${VERSION}: change data capture from PostgreSQL and MySQL/MariaDB into Kafka
+
+Usage:
+  tributary run    [--config FILE]   snapshot if needed, then stream changes into Kafka
+  tributary check  [--config FILE]   validate the config and the database prerequisites
+  tributary tail   [--config FILE] TOPIC [--from-beginning]
+                                     decode and print the events of a topic
+  tributary version
+
+Without --config, the file named by ${CONFIG_FILE_ENV} is read, if set; every key
+can be set or overridden by TRIBUTARY_<KEY_PATH> environment variables.`;
+
+/** Seconds SIGTERM gives the open Kafka transaction to finish before the process exits. */
+const SHUTDOWN_GRACE_MS = 20_000;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      'from-beginning': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  if (command === 'version') {
+    console.log(VERSION);
+    return 0;
+  }
+  const config = loadConfig({ file: values.config ?? process.env[CONFIG_FILE_ENV], env: process.env });
+  const logger = createLogger(config.log);
+  switch (command) {
+    case 'run':
+      return run(config, logger);
+    case 'check':
+      return check(config, logger);
+    case 'tail': {
+      const topic = rest[0];
+      if (!topic) throw new TributaryError('tail needs a topic name', { code: 'CONFIG_INVALID', fix: 'tributary tail <topic>' });
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort());
+      process.once('SIGTERM', () => controller.abort());
+      await tailTopic({ config, topic, fromBeginning: values['from-beginning'] ?? false, signal: controller.signal, logger });
+      return 0;
+    }
+    default:
+      console.error(`unknown command: ${command}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function run(config: Config, logger: Logger): Promise<number> {
+  logger.info({ version: VERSION, config: redactConfig(config) }, 'starting tributary');
+  const metrics = new Metrics();
+  const state: RunState = { live: true, streaming: false, lastCommitAt: 0 };
+  const server =
+    config.http.port === 0
+      ? null
+      : await startHttpServer({
+          host: config.http.host,
+          port: config.http.port,
+          metrics,
+          health: {
+            live: () => state.live,
+            ready: () => state.streaming,
+          },
+        });
+  const controller = new AbortController();
+  const stop = (signal: string) => {
+    if (controller.signal.aborted) return;
+    logger.info({ signal }, 'shutting down: finishing the open transaction');
+    controller.abort();
+    // Bounded shutdown: a stuck broker must not keep the process alive.
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting (the open Kafka transaction is aborted by the broker)');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  try {
+    await runConnector({ config, logger, metrics, signal: controller.signal, state });
+    logger.info('stopped cleanly');
+    return 0;
+  } finally {
+    state.live = false;
+    server?.close();
+    logger.flush();
+  }
+}
+
+async function check(config: Config, logger: Logger): Promise<number> {
+  const dialect = createDialect(config, logger);
+  const problems = await dialect.check();
+  if (problems.length === 0) {
+    console.log(`ok: ${config.source.dialect} source is ready for tributary`);
+    return 0;
+  }
+  for (const problem of problems) {
+    console.log(`✗ ${problem.subject}: ${problem.message}\n  fix: ${problem.fix}`);
+  }
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof TributaryError) {
+      // A user-caused failure: one clear message, no stack trace.
+      console.error(`tributary: ${error.describe()}`);
+      process.exitCode = error.code === 'CONFIG_INVALID' ? 2 : 1;
+      return;
+    }
+    console.error('tributary: unexpected failure (please report it):', error);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import type { Config } from './config/schema.ts';
+import type { Dialect } from './core/dialect.ts';
+import type { Metrics } from './observe/metrics.ts';
+import { TributaryError } from './core/errors.ts';
+import { createPostgresDialect } from '../dialects/postgres/index.ts';
+
+/** The one place `src/` knows the dialects: config in, Dialect out. */
+export function createDialect(config: Config, logger: Logger, metrics?: Metrics): Dialect {
+  const { source } = config;
+  const log = logger.child({ component: source.dialect });
+  switch (source.dialect) {
+    case 'postgres':
+      return createPostgresDialect({
+        connection: { url: source.url },
+        tables: source.tables,
+        slot: source.slot,
+        publication: source.publication,
+        replicaIdentity: source.replicaIdentity,
+        snapshot: source.snapshot,
+        heartbeatIntervalMs: source.heartbeatIntervalMs,
+        logger: log,
+        ...(metrics ? { onSnapshotRows: (table: string, rows: number) => metrics.snapshotRows.inc({ table }, rows) } : {}),
+      });
+    case 'mysql':
+      throw new TributaryError('the mysql dialect is not available in this build yet', {
+        code: 'UNSUPPORTED',
+        fix: 'use source.dialect: postgres',
+      });
+  }
+}

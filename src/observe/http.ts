@@ -1,0 +1,43 @@
+import { createServer, type Server } from 'node:http';
+import type { Metrics } from './metrics.ts';
+
+export interface Health {
+  /** The process runs its loop (false once it gave up). */
+  live(): boolean;
+  /** Streaming and caught up with the source. */
+  ready(): boolean;
+}
+
+/** Serves /healthz, /readyz and /metrics. Port 0 in the config turns it off (the caller does not start it). */
+export async function startHttpServer(options: { host: string; port: number; metrics: Metrics; health: Health }): Promise<Server> {
+  const { metrics, health } = options;
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    const answer = (ok: boolean) => {
+      response.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' });
+      response.end(ok ? 'ok\n' : 'not ready\n');
+    };
+    if (path === '/healthz') return answer(health.live());
+    if (path === '/readyz') return answer(health.ready());
+    if (path === '/metrics') {
+      metrics.registry
+        .metrics()
+        .then((text) => {
+          response.writeHead(200, { 'content-type': metrics.registry.contentType });
+          response.end(text);
+        })
+        .catch((error: Error) => {
+          response.writeHead(500);
+          response.end(error.message);
+        });
+      return;
+    }
+    response.writeHead(404);
+    response.end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  return server;
+}

@@ -1,0 +1,138 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { Config } from './config/schema.ts';
+import type { ChangeStream } from './core/dialect.ts';
+import { TributaryError } from './core/errors.ts';
+import { runPipeline } from './core/pipeline.ts';
+import { createEncoderFactory } from './avro/event-encoder.ts';
+import { SchemaRegistryClient } from './avro/registry.ts';
+import { createKafka } from './kafka/kafka-client.ts';
+import { readCommittedOffset } from './kafka/offset-store.ts';
+import { TopicManager } from './kafka/topics.ts';
+import { TransactionalSink } from './kafka/transactional-sink.ts';
+import type { Metrics } from './observe/metrics.ts';
+import { createDialect } from './dialects.ts';
+import { VERSION } from './version.ts';
+
+export interface RunState {
+  live: boolean;
+  streaming: boolean;
+  /** When the last Kafka transaction committed (ms since the epoch). */
+  lastCommitAt: number;
+}
+
+export interface RunOptions {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  signal: AbortSignal;
+  state?: RunState;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Runs the connector until `signal` aborts or a final error: snapshot if
+ * needed, then stream. Crash-only recovery: on a retriable error everything is
+ * dropped (the new producer fences the old one and aborts its open
+ * transaction) and the loop resumes from the last committed offset.
+ */
+export async function runConnector(options: RunOptions): Promise<void> {
+  const { config, logger, metrics, signal } = options;
+  const state = options.state ?? { live: true, streaming: false, lastCommitAt: 0 };
+  const dialect = createDialect(config, logger, metrics);
+  let failures = 0;
+
+  while (!signal.aborted) {
+    const kafka = createKafka(config.kafka, logger);
+    const admin = kafka.admin();
+    let sink: TransactionalSink | null = null;
+    let stream: ChangeStream | null = null;
+    try {
+      await admin.connect();
+      const topics = new TopicManager({
+        admin,
+        settings: {
+          template: config.topics.template,
+          prefix: config.topics.prefix,
+          partitions: config.topics.partitions,
+          replicationFactor: config.topics.replicationFactor,
+          cleanupPolicy: config.topics.cleanupPolicy,
+        },
+      });
+      await topics.ensure([config.topics.offsets], {
+        numPartitions: 1,
+        configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+      });
+      // Connect the producer first: its InitProducerId fences any zombie and
+      // settles its open transaction, so the offset read next is final.
+      sink = new TransactionalSink({
+        kafka,
+        transactionalId: `tributary-${config.name}`,
+        offsetsTopic: config.topics.offsets,
+        offsetKey: config.name,
+        transactionTimeoutMs: config.kafka.transactionTimeoutMs,
+      });
+      await sink.connect();
+      const stored = await readCommittedOffset({ kafka, topic: config.topics.offsets, connector: config.name });
+      logger.info({ offset: stored?.offset ?? null }, stored ? 'resuming from the committed offset' : 'no committed offset: first start');
+
+      stream = await dialect.open({ offset: stored?.offset ?? null, signal });
+      const registry = new SchemaRegistryClient({
+        url: config.registry.url,
+        ...(config.registry.username ? { username: config.registry.username, password: config.registry.password ?? '' } : {}),
+      });
+      const encoders = createEncoderFactory({
+        registry,
+        topics,
+        topicSettings: config.topics,
+        connector: dialect.connector,
+        sourceFields: dialect.sourceFields,
+        keyColumns: config.topics.keyColumns,
+      });
+      await runPipeline({
+        name: config.name,
+        version: VERSION,
+        dialect,
+        stream,
+        encoders,
+        sink,
+        batch: config.batch,
+        tombstones: config.topics.tombstones,
+        logger,
+        signal,
+        observer: {
+          onEvents: (table, op, count) => metrics.events.inc({ table, op }, count),
+          onCommit: (info) => {
+            failures = 0;
+            state.lastCommitAt = Date.now();
+            const streaming = !('snapshot' in info.offset);
+            state.streaming = streaming;
+            metrics.streaming.set(streaming ? 1 : 0);
+            metrics.kafkaTransactions.inc();
+            metrics.sourceTransactions.inc(info.sourceTransactions);
+            metrics.transactionEvents.observe(info.events);
+            metrics.transactionBytes.observe(info.bytes);
+          },
+        },
+      });
+      if (signal.aborted) break;
+      throw new TributaryError('the source stream ended unexpectedly', { code: 'SOURCE_FAILED', retriable: true });
+    } catch (error) {
+      state.streaming = false;
+      metrics.streaming.set(0);
+      const failure = error instanceof TributaryError ? error : null;
+      metrics.errors.inc({ code: failure?.code ?? 'UNEXPECTED' });
+      if (signal.aborted) break;
+      if (!failure?.retriable) throw error;
+      failures += 1;
+      const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(failures, 6));
+      logger.warn({ code: failure.code, retryInMs: backoff, attempt: failures }, failure.message);
+      await sleep(backoff, undefined, { signal }).catch(() => {});
+    } finally {
+      await stream?.close().catch(() => {});
+      await sink?.close().catch(() => {});
+      await admin.disconnect().catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from './config/schema.ts';
+import { SchemaRegistryClient } from './avro/registry.ts';
+import { createKafka } from './kafka/kafka-client.ts';
+
+/** JSON with bigints as numbers-in-strings and bytes as hex, for people to read. */
+export function toDisplayJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_key, v: unknown) => {
+      if (typeof v === 'bigint') return v.toString();
+      if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) {
+        return `0x${Buffer.from((v as { data: number[] }).data).toString('hex')}`;
+      }
+      return v;
+    },
+    2,
+  );
+}
+
+/** Prints every event of `topic` as a read_committed consumer sees it, decoded through the registry. */
+export async function tailTopic(options: {
+  config: Config;
+  topic: string;
+  fromBeginning: boolean;
+  signal: AbortSignal;
+  logger: Logger;
+}): Promise<void> {
+  const { config, topic } = options;
+  const kafka = createKafka(config.kafka, options.logger);
+  const registry = new SchemaRegistryClient({
+    url: config.registry.url,
+    ...(config.registry.username ? { username: config.registry.username, password: config.registry.password ?? '' } : {}),
+  });
+  const consumer = kafka.consumer({ groupId: `tributary-tail-${randomUUID()}`, readUncommitted: false });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: options.fromBeginning });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const key = message.key && message.key.length > 0 ? await registry.decode(message.key) : null;
+        const value = message.value ? await registry.decode(message.value) : null;
+        process.stdout.write(`${toDisplayJson({ partition, offset: message.offset, key, value })}\n`);
+      },
+    });
+    await new Promise<void>((resolve) => options.signal.addEventListener('abort', () => resolve(), { once: true }));
+  } finally {
+    await consumer.disconnect();
+  }
+}
