@@ -89,6 +89,19 @@ running_pid() {
   echo "$pid"
 }
 
+# Starts a server in a session of its own, so it outlives the shell (and the
+# process group) that ran `up`; records the server's own pid.
+start_detached() {
+  local name=$1 log_file=$2
+  shift 2
+  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$(pid_file "$name")" "$@" >"$log_file" 2>&1 </dev/null &
+  local deadline=$((SECONDS + 10))
+  until [ -s "$(pid_file "$name")" ]; do
+    [ $SECONDS -lt $deadline ] || die "$name did not start"
+    sleep 0.1
+  done
+}
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 require_free_port() {
@@ -190,16 +203,15 @@ mariadb_up() {
     fresh=1
   fi
   # --no-defaults: the machine's /etc/mysql settings must not leak in.
-  nohup mariadbd --no-defaults --user=mysql --datadir="$dir/data" \
+  rm -f "$(pid_file mariadb)"
+  start_detached mariadb "$dir/stdout.log" mariadbd --no-defaults --user=mysql --datadir="$dir/data" \
     --bind-address=127.0.0.1 --port="$MYSQL_PORT" --socket="$(mysql_socket)" \
     --pid-file="$dir/run/mariadbd.pid" --log-error="$dir/mariadb.log" \
     --server-id=1 --log-bin=binlog --binlog-format=ROW --binlog-row-image=FULL \
     --binlog-row-metadata=FULL --gtid-strict-mode=1 --gtid-domain-id=0 \
     --expire-logs-days=2 --max-connections=300 \
     --innodb-flush-log-at-trx-commit=2 --sync-binlog=0 \
-    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-    >/dev/null 2>&1 &
-  echo $! >"$(pid_file mariadb)"
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci
   wait_until MariaDB 60 "$dir/mariadb.log" mariadb --no-defaults -S "$(mysql_socket)" -uroot -e 'SELECT 1'
   if [ -n "$fresh" ]; then
     mariadb --no-defaults -S "$(mysql_socket)" -uroot <<'SQL'
@@ -269,10 +281,10 @@ EOF
       kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" >"$dir/format.log" 2>&1 ||
       die "formatting Kafka storage failed (see $dir/format.log)"
   fi
-  nohup java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
+  rm -f "$(pid_file kafka)"
+  start_detached kafka "$dir/stdout.log" java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$dir/log4j2.properties" \
-    -cp "$dir/libs/*" kafka.Kafka "$dir/server.properties" >"$dir/stdout.log" 2>&1 &
-  echo $! >"$(pid_file kafka)"
+    -cp "$dir/libs/*" kafka.Kafka "$dir/server.properties"
   wait_until Kafka 90 "$dir/stdout.log" port_open "$KAFKA_PORT"
 }
 
@@ -293,12 +305,12 @@ registry_up() {
   require_free_port "the schema registry" "$REGISTRY_PORT" REGISTRY
   ensure_registry_jars
   # In-memory storage: the registry starts empty each time the stack starts.
-  nohup java -Xms128m -Xmx512m -Djava.awt.headless=true \
+  rm -f "$(pid_file registry)"
+  start_detached registry "$dir/registry.log" java -Xms128m -Xmx512m -Djava.awt.headless=true \
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
     -Dquarkus.log.level=WARN -Dquarkus.banner.enabled=false \
     -Dregistry.ccompat.legacy-id-mode.enabled=true \
-    -jar "$dir"/app/apicurio-registry-app-*-runner.jar >"$dir/registry.log" 2>&1 &
-  echo $! >"$(pid_file registry)"
+    -jar "$dir"/app/apicurio-registry-app-*-runner.jar
   wait_until "The schema registry" 120 "$dir/registry.log" curl -fsS "$(registry_url)/subjects"
 }
 

@@ -53,11 +53,21 @@ async function main(argv: string[]): Promise<number> {
       return check(config, logger);
     case 'tail': {
       const topic = rest[0];
-      if (!topic) throw new TributaryError('tail needs a topic name', { code: 'CONFIG_INVALID', fix: 'tributary tail <topic>' });
+      if (!topic)
+        throw new TributaryError('tail needs a topic name', {
+          code: 'CONFIG_INVALID',
+          fix: 'tributary tail <topic>',
+        });
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort());
       process.once('SIGTERM', () => controller.abort());
-      await tailTopic({ config, topic, fromBeginning: values['from-beginning'] ?? false, signal: controller.signal, logger });
+      await tailTopic({
+        config,
+        topic,
+        fromBeginning: values['from-beginning'] ?? false,
+        signal: controller.signal,
+        logger,
+      });
       return 0;
     }
     default:

@@ -20,7 +20,9 @@ export function createDialect(config: Config, logger: Logger, metrics?: Metrics)
         snapshot: source.snapshot,
         heartbeatIntervalMs: source.heartbeatIntervalMs,
         logger: log,
-        ...(metrics ? { onSnapshotRows: (table: string, rows: number) => metrics.snapshotRows.inc({ table }, rows) } : {}),
+        ...(metrics
+          ? { onSnapshotRows: (table: string, rows: number) => metrics.snapshotRows.inc({ table }, rows) }
+          : {}),
       });
     case 'mysql':
       throw new TributaryError('the mysql dialect is not available in this build yet', {

@@ -74,13 +74,22 @@ export async function runConnector(options: RunOptions): Promise<void> {
         transactionTimeoutMs: config.kafka.transactionTimeoutMs,
       });
       await sink.connect();
-      const stored = await readCommittedOffset({ kafka, topic: config.topics.offsets, connector: config.name });
-      logger.info({ offset: stored?.offset ?? null }, stored ? 'resuming from the committed offset' : 'no committed offset: first start');
+      const stored = await readCommittedOffset({
+        kafka,
+        topic: config.topics.offsets,
+        connector: config.name,
+      });
+      logger.info(
+        { offset: stored?.offset ?? null },
+        stored ? 'resuming from the committed offset' : 'no committed offset: first start',
+      );
 
       stream = await dialect.open({ offset: stored?.offset ?? null, signal });
       const registry = new SchemaRegistryClient({
         url: config.registry.url,
-        ...(config.registry.username ? { username: config.registry.username, password: config.registry.password ?? '' } : {}),
+        ...(config.registry.username
+          ? { username: config.registry.username, password: config.registry.password ?? '' }
+          : {}),
       });
       const encoders = createEncoderFactory({
         registry,
@@ -117,7 +126,10 @@ export async function runConnector(options: RunOptions): Promise<void> {
         },
       });
       if (signal.aborted) break;
-      throw new TributaryError('the source stream ended unexpectedly', { code: 'SOURCE_FAILED', retriable: true });
+      throw new TributaryError('the source stream ended unexpectedly', {
+        code: 'SOURCE_FAILED',
+        retriable: true,
+      });
     } catch (error) {
       state.streaming = false;
       metrics.streaming.set(0);

@@ -10,7 +10,12 @@ export function toDisplayJson(value: unknown): string {
     value,
     (_key, v: unknown) => {
       if (typeof v === 'bigint') return v.toString();
-      if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) {
+      if (
+        v &&
+        typeof v === 'object' &&
+        (v as { type?: string }).type === 'Buffer' &&
+        Array.isArray((v as { data?: unknown }).data)
+      ) {
         return `0x${Buffer.from((v as { data: number[] }).data).toString('hex')}`;
       }
       return v;
@@ -31,7 +36,9 @@ export async function tailTopic(options: {
   const kafka = createKafka(config.kafka, options.logger);
   const registry = new SchemaRegistryClient({
     url: config.registry.url,
-    ...(config.registry.username ? { username: config.registry.username, password: config.registry.password ?? '' } : {}),
+    ...(config.registry.username
+      ? { username: config.registry.username, password: config.registry.password ?? '' }
+      : {}),
   });
   const consumer = kafka.consumer({ groupId: `tributary-tail-${randomUUID()}`, readUncommitted: false });
   await consumer.connect();
@@ -44,7 +51,9 @@ export async function tailTopic(options: {
         process.stdout.write(`${toDisplayJson({ partition, offset: message.offset, key, value })}\n`);
       },
     });
-    await new Promise<void>((resolve) => options.signal.addEventListener('abort', () => resolve(), { once: true }));
+    await new Promise<void>((resolve) =>
+      options.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
   } finally {
     await consumer.disconnect();
   }

@@ -12,7 +12,8 @@ export interface PgConnectionOptions {
  * the type parsers always see ISO dates and UTC offsets, whatever the server's
  * defaults. The walsender formats pgoutput values with these settings too.
  */
-const SESSION_OPTIONS = '-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3';
+const SESSION_OPTIONS =
+  '-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3 -c lc_monetary=C -c bytea_output=hex';
 
 export function clientConfig(options: PgConnectionOptions, replication = false): pg.ClientConfig {
   return {

@@ -7,7 +7,13 @@ import { tableFilter, type TableSelection } from '../../src/core/table-filter.ts
 import { connect, pgError, quoteIdent, type PgConnectionOptions } from './connection.ts';
 import { readSnapshot, type SnapshotProgress } from './snapshot.ts';
 import { PgReplicationStream } from './replication.ts';
-import { checkServer, ensurePublication, ensureReplicaIdentityFull, listCapturedTables, slotInfo } from './setup.ts';
+import {
+  checkServer,
+  ensurePublication,
+  ensureReplicaIdentityFull,
+  listCapturedTables,
+  slotInfo,
+} from './setup.ts';
 import { describeTable, relationOidOf, type PgTypeResolver } from './table-schema.ts';
 import { createTypeResolver } from './type-resolver.ts';
 
@@ -58,7 +64,10 @@ export function createPostgresDialect(options: PostgresDialectOptions): Dialect 
   };
 }
 
-async function openStream(options: PostgresDialectOptions, { offset, signal }: OpenOptions): Promise<ChangeStream> {
+async function openStream(
+  options: PostgresDialectOptions,
+  { offset, signal }: OpenOptions,
+): Promise<ChangeStream> {
   const { logger, slot } = options;
   const catalog = await connect(options.connection);
   // Connections that live only while a snapshot is read: the one holding the
@@ -78,18 +87,25 @@ async function openStream(options: PostgresDialectOptions, { offset, signal }: O
     if (problems.length > 0) throw problemsError(problems);
     const database = (await catalog.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db;
     const ids = await listCapturedTables(catalog, tableFilter(options.tables));
-    if (ids.length === 0) logger.warn({ include: options.tables.include }, 'no table matches source.tables; waiting for changes anyway');
+    if (ids.length === 0)
+      logger.warn(
+        { include: options.tables.include },
+        'no table matches source.tables; waiting for changes anyway',
+      );
     await ensurePublication(catalog, options.publication, ids, logger);
     if (options.replicaIdentity === 'full') await ensureReplicaIdentityFull(catalog, ids, logger);
-    const types = createTypeResolver(catalog);
+    const types = createTypeResolver(catalog, { onLoss: (message) => logger.warn(message) });
 
     const committed = offset as PgOffset | null;
     const info = await slotInfo(catalog, slot);
     if (committed && !info.exists) {
-      throw new TributaryError(`replication slot ${slot} is gone, so the changes since the committed offset ${committed.lsn} cannot be read`, {
-        code: 'SOURCE_POSITION_LOST',
-        fix: 'take a new snapshot: `tributary reset --config <file>` clears the committed offset, then `tributary run` snapshots again',
-      });
+      throw new TributaryError(
+        `replication slot ${slot} is gone, so the changes since the committed offset ${committed.lsn} cannot be read`,
+        {
+          code: 'SOURCE_POSITION_LOST',
+          fix: 'take a new snapshot: `tributary reset --config <file>` clears the committed offset, then `tributary run` snapshots again',
+        },
+      );
     }
     if (info.active) {
       throw new TributaryError(`replication slot ${slot} is in use by another connection`, {
@@ -201,7 +217,8 @@ function snapshotOf(
 ): AsyncGenerator<SourceMessage> {
   return (async function* () {
     const tables = [];
-    for (const id of ids) tables.push(await describeTable(catalog, types, id, await relationOidOf(catalog, id)));
+    for (const id of ids)
+      tables.push(await describeTable(catalog, types, id, await relationOidOf(catalog, id)));
     yield* readSnapshot({
       client: reader,
       tables,

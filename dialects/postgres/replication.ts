@@ -37,7 +37,9 @@ type PgoutputMessage =
  */
 function textKeepingPlugin(publication: string): PgoutputPlugin {
   const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [publication], messages: false });
-  const parser = (plugin as unknown as { parser: { readRelationColumn: (reader: unknown) => Record<string, unknown> } }).parser;
+  const parser = (
+    plugin as unknown as { parser: { readRelationColumn: (reader: unknown) => Record<string, unknown> } }
+  ).parser;
   const readRelationColumn = parser.readRelationColumn.bind(parser);
   parser.readRelationColumn = (reader) => ({ ...readRelationColumn(reader), parser: (text: string) => text });
   return plugin;
@@ -95,7 +97,9 @@ export class PgReplicationStream {
         this.fail(error);
       }
     });
-    service.on('heartbeat', (lsn: string, _timestamp: number, shouldRespond: boolean) => this.onKeepalive(lsn, shouldRespond));
+    service.on('heartbeat', (lsn: string, _timestamp: number, shouldRespond: boolean) =>
+      this.onKeepalive(lsn, shouldRespond),
+    );
     service.on('error', (error: Error) => this.fail(error));
     service
       .subscribe(textKeepingPlugin(this.options.publication), this.options.slot, this.options.startLsn)
@@ -103,7 +107,10 @@ export class PgReplicationStream {
         if (!this.stopped) this.fail(new Error('the replication stream ended'));
       })
       .catch((error: unknown) => this.fail(error));
-    this.options.logger.info({ slot: this.options.slot, from: this.options.startLsn }, 'streaming from the replication slot');
+    this.options.logger.info(
+      { slot: this.options.slot, from: this.options.startLsn },
+      'streaming from the replication slot',
+    );
   }
 
   async acknowledge(lsn: string): Promise<void> {
@@ -123,11 +130,14 @@ export class PgReplicationStream {
     const e = error as { code?: string };
     this.queue.fail(
       e.code === '42704' // undefined_object: the slot was dropped under us
-        ? new TributaryError(`replication slot ${this.options.slot} no longer exists, so changes since the last committed offset are lost`, {
-            code: 'SOURCE_POSITION_LOST',
-            fix: 'take a new snapshot: `tributary reset --config <file>` clears the committed offset, then `tributary run` snapshots again',
-            cause: error,
-          })
+        ? new TributaryError(
+            `replication slot ${this.options.slot} no longer exists, so changes since the last committed offset are lost`,
+            {
+              code: 'SOURCE_POSITION_LOST',
+              fix: 'take a new snapshot: `tributary reset --config <file>` clears the committed offset, then `tributary run` snapshots again',
+              cause: error,
+            },
+          )
         : pgError(error, `streaming from replication slot ${this.options.slot}`),
     );
     void this.service.destroy().catch(() => {});
@@ -139,7 +149,11 @@ export class PgReplicationStream {
     // A keepalive's LSN covers everything already sent; it is a safe resume
     // point only when no message before it is still being handled.
     const internals = this.service as unknown as { _messageQueue: unknown[]; _processing: boolean };
-    const idle = !this.inTransaction && internals._messageQueue.length === 0 && !internals._processing && this.queue.size === 0;
+    const idle =
+      !this.inTransaction &&
+      internals._messageQueue.length === 0 &&
+      !internals._processing &&
+      this.queue.size === 0;
     if (idle && Date.now() - this.lastHeartbeatAt >= this.options.heartbeatIntervalMs) {
       this.lastHeartbeatAt = Date.now();
       void this.queue.push({ kind: 'heartbeat', offset: { lsn } });
@@ -171,7 +185,11 @@ export class PgReplicationStream {
       case 'begin':
         this.inTransaction = true;
         this.txId = BigInt(message.xid);
-        await queue.push({ kind: 'begin', txId: String(message.xid), commitTimeMs: Number(message.commitTime / 1000n) });
+        await queue.push({
+          kind: 'begin',
+          txId: String(message.xid),
+          commitTimeMs: Number(message.commitTime / 1000n),
+        });
         return;
       case 'commit':
         await queue.push({ kind: 'commit', offset: { lsn: message.commitEndLsn } });
@@ -183,14 +201,27 @@ export class PgReplicationStream {
         return;
       case 'relation': {
         const id: TableId = { schema: message.schema, table: message.name };
-        const table = await describeTable(this.options.catalog, this.options.types, id, message.relationOid, message.columns);
+        const table = await describeTable(
+          this.options.catalog,
+          this.options.types,
+          id,
+          message.relationOid,
+          message.columns,
+        );
         this.tables.set(message.relationOid, table);
         await queue.push({ kind: 'schema', table: table.schema });
         return;
       }
       case 'insert': {
         const table = this.table(message.relation.relationOid);
-        await queue.push({ kind: 'change', op: 'c', table: table.id, before: null, after: toRow(table, message.new), source: this.source(table, lsn) });
+        await queue.push({
+          kind: 'change',
+          op: 'c',
+          table: table.id,
+          before: null,
+          after: toRow(table, message.new),
+          source: this.source(table, lsn),
+        });
         return;
       }
       case 'update': {

@@ -5,7 +5,10 @@ import type { CheckProblem } from '../../src/core/dialect.ts';
 import { quoteIdent, quoteTable } from './connection.ts';
 
 /** Ordinary and partitioned tables outside the system schemas, filtered by the user's globs. */
-export async function listCapturedTables(client: pg.Client, accepts: (id: TableId) => boolean): Promise<TableId[]> {
+export async function listCapturedTables(
+  client: pg.Client,
+  accepts: (id: TableId) => boolean,
+): Promise<TableId[]> {
   const { rows } = await client.query<{ schema: string; table: string }>(
     `SELECT n.nspname AS schema, c.relname AS table
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -44,7 +47,9 @@ export async function ensurePublication(
   if (list) await client.query(`ALTER PUBLICATION ${quoteIdent(name)} SET TABLE ${list}`);
   else {
     for (const r of current.rows) {
-      await client.query(`ALTER PUBLICATION ${quoteIdent(name)} DROP TABLE ${quoteTable({ schema: r.schemaname, table: r.tablename })}`);
+      await client.query(
+        `ALTER PUBLICATION ${quoteIdent(name)} DROP TABLE ${quoteTable({ schema: r.schemaname, table: r.tablename })}`,
+      );
     }
   }
   logger.info({ publication: name, tables: tables.length }, 'updated publication table list');
@@ -55,7 +60,11 @@ export async function ensurePublication(
  * deletes have complete before images and unchanged TOASTed values can be
  * filled from them.
  */
-export async function ensureReplicaIdentityFull(client: pg.Client, tables: TableId[], logger: Logger): Promise<void> {
+export async function ensureReplicaIdentityFull(
+  client: pg.Client,
+  tables: TableId[],
+  logger: Logger,
+): Promise<void> {
   for (const table of tables) {
     const { rows } = await client.query<{ relreplident: string }>(
       'SELECT relreplident FROM pg_class WHERE oid = $1::regclass',
@@ -63,7 +72,10 @@ export async function ensureReplicaIdentityFull(client: pg.Client, tables: Table
     );
     if (rows[0]?.relreplident === 'f') continue;
     await client.query(`ALTER TABLE ${quoteTable(table)} REPLICA IDENTITY FULL`);
-    logger.info({ table: `${table.schema}.${table.table}` }, 'set REPLICA IDENTITY FULL (source.replicaIdentity: full)');
+    logger.info(
+      { table: `${table.schema}.${table.table}` },
+      'set REPLICA IDENTITY FULL (source.replicaIdentity: full)',
+    );
   }
 }
 
@@ -75,7 +87,12 @@ export interface SlotInfo {
 }
 
 export async function slotInfo(client: pg.Client, slot: string): Promise<SlotInfo> {
-  const { rows } = await client.query<{ active: boolean; confirmed_flush_lsn: string | null; plugin: string | null; database: string }>(
+  const { rows } = await client.query<{
+    active: boolean;
+    confirmed_flush_lsn: string | null;
+    plugin: string | null;
+    database: string;
+  }>(
     'SELECT active, confirmed_flush_lsn::text, plugin, database FROM pg_replication_slots WHERE slot_name = $1',
     [slot],
   );
@@ -100,7 +117,11 @@ export async function checkServer(client: pg.Client, slot: string): Promise<Chec
     });
   }
   if (Number(setting.get('server_version_num')) < 100000) {
-    problems.push({ subject: 'server version', message: 'PostgreSQL 10 or later is required (pgoutput)', fix: 'upgrade PostgreSQL' });
+    problems.push({
+      subject: 'server version',
+      message: 'PostgreSQL 10 or later is required (pgoutput)',
+      fix: 'upgrade PostgreSQL',
+    });
   }
   const role = await client.query<{ rolreplication: boolean; rolsuper: boolean }>(
     'SELECT rolreplication, rolsuper FROM pg_roles WHERE rolname = current_user',
@@ -120,7 +141,9 @@ export async function checkServer(client: pg.Client, slot: string): Promise<Chec
       fix: `drop it (SELECT pg_drop_replication_slot('${slot}')) or choose another source.slot`,
     });
   }
-  const slots = await client.query<{ used: string }>('SELECT count(*)::text AS used FROM pg_replication_slots');
+  const slots = await client.query<{ used: string }>(
+    'SELECT count(*)::text AS used FROM pg_replication_slots',
+  );
   if (!info.exists && Number(slots.rows[0]!.used) >= Number(setting.get('max_replication_slots'))) {
     problems.push({
       subject: 'max_replication_slots',

@@ -40,18 +40,25 @@ export async function* readSnapshot(options: SnapshotOptions): AsyncGenerator<So
   const { tables, logger } = options;
   const completed = new Set(options.progress?.completed ?? []);
   const pending = tables.filter((t) => !completed.has(tableKey(t.id)));
-  logger.info({ tables: pending.length, skipped: completed.size }, 'snapshot step 1/3: tables to read determined');
+  logger.info(
+    { tables: pending.length, skipped: completed.size },
+    'snapshot step 1/3: tables to read determined',
+  );
 
   for (let t = 0; t < pending.length; t++) {
     const table = pending[t]!;
     const key = tableKey(table.id);
     const isLastTable = t === pending.length - 1;
     const resumeKey = options.progress?.table === key ? options.progress.lastKey : undefined;
-    logger.info({ table: key, resumeAfter: resumeKey }, `snapshot step 2/3: reading table ${t + 1} of ${pending.length}`);
+    logger.info(
+      { table: key, resumeAfter: resumeKey },
+      `snapshot step 2/3: reading table ${t + 1} of ${pending.length}`,
+    );
     yield { kind: 'schema', table: table.schema };
 
     const pkIndexes = table.schema.primaryKey.map((name) => table.columnNames.indexOf(name));
-    const chunks = pkIndexes.length > 0 ? keysetChunks(options, table, resumeKey) : cursorChunks(options, table);
+    const chunks =
+      pkIndexes.length > 0 ? keysetChunks(options, table, resumeKey) : cursorChunks(options, table);
     let rowsRead = 0;
     // Hold one chunk back so the table's final chunk is known when it is emitted.
     let held: TextRow[] | null = null;
@@ -76,7 +83,10 @@ export async function* readSnapshot(options: SnapshotOptions): AsyncGenerator<So
         ? { completed: [...completed, key] }
         : { completed: [...completed], table: key, lastKey: pkIndexes.map((i) => lastRow[i]!) };
       const done = final && isLastTable;
-      yield { kind: 'commit', offset: done ? { lsn: options.lsn } : { lsn: options.lsn, snapshot: progress } };
+      yield {
+        kind: 'commit',
+        offset: done ? { lsn: options.lsn } : { lsn: options.lsn, snapshot: progress },
+      };
     };
     for await (const chunk of chunks) {
       if (held) yield* emit(held, false);
@@ -91,7 +101,11 @@ export async function* readSnapshot(options: SnapshotOptions): AsyncGenerator<So
   logger.info({ lsn: options.lsn }, 'snapshot step 3/3: snapshot complete, streaming from the slot');
 }
 
-function sourceFor(options: SnapshotOptions, table: PgTable, snapshot: 'true' | 'last'): Record<string, unknown> {
+function sourceFor(
+  options: SnapshotOptions,
+  table: PgTable,
+  snapshot: 'true' | 'last',
+): Record<string, unknown> {
   return {
     snapshot,
     db: options.database,
@@ -108,7 +122,11 @@ function selectList(table: PgTable): string {
   return table.columnNames.map(quoteIdent).join(', ');
 }
 
-async function* keysetChunks(options: SnapshotOptions, table: PgTable, resumeKey: string[] | undefined): AsyncGenerator<TextRow[]> {
+async function* keysetChunks(
+  options: SnapshotOptions,
+  table: PgTable,
+  resumeKey: string[] | undefined,
+): AsyncGenerator<TextRow[]> {
   const pk = table.schema.primaryKey;
   const pkTypes = pk.map((name) => table.schema.columns.find((c) => c.name === name)!.sourceType);
   const pkIndexes = pk.map((name) => table.columnNames.indexOf(name));
@@ -134,7 +152,9 @@ async function* keysetChunks(options: SnapshotOptions, table: PgTable, resumeKey
 
 async function* cursorChunks(options: SnapshotOptions, table: PgTable): AsyncGenerator<TextRow[]> {
   const cursor = quoteIdent(`tributary_${table.relationOid}`);
-  await options.client.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${selectList(table)} FROM ${quoteTable(table.id)}`);
+  await options.client.query(
+    `DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${selectList(table)} FROM ${quoteTable(table.id)}`,
+  );
   try {
     for (;;) {
       const result = await options.client.query<TextRow>({

@@ -6,10 +6,14 @@ export interface ResolvedColumnType {
   type: ColumnType;
   sourceType: string;
   parse: (text: string) => unknown;
+  /** The type can yield null even in a NOT NULL column (NaN in numeric(p,s)). */
+  forceNullable?: boolean;
 }
 
 export interface PgTypeResolver {
-  resolve(columns: ReadonlyArray<{ typeOid: number; typeMod: number }>): Promise<ResolvedColumnType[]>;
+  resolve(
+    columns: ReadonlyArray<{ typeOid: number; typeMod: number; dimensions?: number }>,
+  ): Promise<ResolvedColumnType[]>;
   /** Forget cached types (a Relation message may announce new or altered types). */
   invalidate(): void;
 }
@@ -28,13 +32,22 @@ interface CatalogColumn {
   typeOid: number;
   typeMod: number;
   notNull: boolean;
+  /** Declared array dimensions (`attndims`), 0 for non-arrays. */
+  dimensions: number;
   /** 1-based position in the primary key, 0 when not part of it. */
   pkPosition: number;
 }
 
 async function catalogColumns(client: pg.Client, relationOid: number): Promise<CatalogColumn[]> {
-  const { rows } = await client.query<{ name: string; typeoid: number; typemod: number; notnull: boolean; pkpos: number | null }>(
-    `SELECT a.attname AS name, a.atttypid::int AS typeoid, a.atttypmod AS typemod, a.attnotnull AS notnull,
+  const { rows } = await client.query<{
+    name: string;
+    typeoid: number;
+    typemod: number;
+    notnull: boolean;
+    dims: number;
+    pkpos: number | null;
+  }>(
+    `SELECT a.attname AS name, a.atttypid::int AS typeoid, a.atttypmod AS typemod, a.attnotnull AS notnull, a.attndims::int AS dims,
             (SELECT k.n::int FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) WHERE k.attnum = a.attnum) AS pkpos
        FROM pg_attribute a
        LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
@@ -47,6 +60,7 @@ async function catalogColumns(client: pg.Client, relationOid: number): Promise<C
     typeOid: r.typeoid,
     typeMod: r.typemod,
     notNull: r.notnull,
+    dimensions: r.dims,
     pkPosition: r.pkpos ?? 0,
   }));
 }
@@ -78,7 +92,12 @@ export async function describeTable(
   const catalog = await catalogColumns(client, relationOid);
   const byName = new Map(catalog.map((c) => [c.name, c]));
   const wanted = columns ?? catalog;
-  const resolved = await types.resolve(wanted);
+  const resolved = await types.resolve(
+    wanted.map((column) => {
+      const dimensions = byName.get(column.name)?.dimensions ?? 0;
+      return { typeOid: column.typeOid, typeMod: column.typeMod, ...(dimensions > 0 ? { dimensions } : {}) };
+    }),
+  );
   const primaryKey = catalog
     .filter((c) => c.pkPosition > 0 && wanted.some((w) => w.name === c.name))
     .sort((a, b) => a.pkPosition - b.pkPosition)
@@ -90,7 +109,7 @@ export async function describeTable(
       name: column.name,
       type: resolved[i]!.type,
       sourceType: resolved[i]!.sourceType,
-      nullable: !(byName.get(column.name)?.notNull ?? false),
+      nullable: !(byName.get(column.name)?.notNull ?? false) || resolved[i]!.forceNullable === true,
     })),
   };
   return {

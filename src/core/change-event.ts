@@ -9,7 +9,8 @@ import type { ColumnType, Row, TableId, TableSchema } from './schema.ts';
  * the log. Snapshot chunks travel as transactions of `r` changes whose commit
  * offset records snapshot progress.
  */
-export type SourceMessage = BeginMessage | SchemaMessage | ChangeMessage | TruncateMessage | CommitMessage | HeartbeatMessage;
+export type SourceMessage =
+  BeginMessage | SchemaMessage | ChangeMessage | TruncateMessage | CommitMessage | HeartbeatMessage;
 
 export interface BeginMessage {
   kind: 'begin';

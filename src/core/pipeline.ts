@@ -246,7 +246,8 @@ function raceNext<T>(
 ): Promise<IteratorResult<T> | typeof TIMEOUT | typeof ABORTED> {
   const racers: Array<Promise<IteratorResult<T> | typeof TIMEOUT | typeof ABORTED>> = [next];
   let timer: NodeJS.Timeout | undefined;
-  if (Number.isFinite(waitMs)) racers.push(new Promise((resolve) => (timer = setTimeout(() => resolve(TIMEOUT), waitMs))));
+  if (Number.isFinite(waitMs))
+    racers.push(new Promise((resolve) => (timer = setTimeout(() => resolve(TIMEOUT), waitMs))));
   if (aborted) racers.push(aborted);
   return Promise.race(racers).finally(() => clearTimeout(timer));
 }

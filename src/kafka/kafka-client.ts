@@ -25,8 +25,10 @@ export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
       () =>
       ({ level, log: entry }) => {
         const { message, ...rest } = entry;
-        // kafkajs reports every retry as an error; the run loop reports what matters.
-        log[level === logLevel.ERROR ? 'debug' : (LEVELS[level] ?? 'debug')](rest, message);
+        // kafkajs reports every retry as an error and warns about settings we
+        // chose on purpose (bounded retries: recovery is by fencing and resuming
+        // from the committed offset); the run loop reports what matters.
+        log[level <= logLevel.WARN ? 'debug' : (LEVELS[level] ?? 'debug')](rest, message);
       },
     retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
   };

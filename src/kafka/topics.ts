@@ -32,7 +32,10 @@ export class TopicManager {
     this.settings = options.settings;
   }
 
-  async ensure(topics: Iterable<string>, overrides: Partial<Pick<ITopicConfig, 'numPartitions' | 'configEntries'>> = {}): Promise<void> {
+  async ensure(
+    topics: Iterable<string>,
+    overrides: Partial<Pick<ITopicConfig, 'numPartitions' | 'configEntries'>> = {},
+  ): Promise<void> {
     const missing = [...topics].filter((topic) => !this.known.has(topic));
     if (missing.length === 0) return;
     const existing = new Set(await this.admin.listTopics());
@@ -45,19 +48,24 @@ export class TopicManager {
             topic,
             numPartitions: overrides.numPartitions ?? this.settings.partitions,
             replicationFactor: this.settings.replicationFactor,
-            configEntries: overrides.configEntries ?? [{ name: 'cleanup.policy', value: this.settings.cleanupPolicy }],
+            configEntries: overrides.configEntries ?? [
+              { name: 'cleanup.policy', value: this.settings.cleanupPolicy },
+            ],
           })),
         });
       } catch (error) {
         // Another instance may have created it in between: that is fine.
         const after = new Set(await this.admin.listTopics());
         if (!toCreate.every((topic) => after.has(topic))) {
-          throw new TributaryError(`could not create Kafka topics ${toCreate.join(', ')}: ${(error as Error).message}`, {
-            code: 'KAFKA_FAILED',
-            retriable: true,
-            fix: 'check that the Kafka user may create topics, or create them beforehand',
-            cause: error,
-          });
+          throw new TributaryError(
+            `could not create Kafka topics ${toCreate.join(', ')}: ${(error as Error).message}`,
+            {
+              code: 'KAFKA_FAILED',
+              retriable: true,
+              fix: 'check that the Kafka user may create topics, or create them beforehand',
+              cause: error,
+            },
+          );
         }
       }
     }

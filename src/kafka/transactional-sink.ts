@@ -1,9 +1,8 @@
-import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer, type Transaction } from 'kafkajs';
 import type { SourceOffset } from '../core/change-event.ts';
 import { TributaryError } from '../core/errors.ts';
 import type { EventSink, OutgoingRecord } from '../core/pipeline.ts';
 import { encodeOffset } from './offset-store.ts';
-
 
 type SinkState = 'disconnected' | 'ready' | 'in-transaction' | 'failed';
 
@@ -47,6 +46,8 @@ export class TransactionalSink implements EventSink {
       maxInFlightRequests: 1,
       transactionTimeout: this.options.transactionTimeoutMs,
       allowAutoTopicCreation: false,
+      // murmur2 like the Java client: a key lands in the partition Java producers would pick.
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
     await this.guard(() => producer.connect());
     this.producer = producer;
@@ -127,14 +128,23 @@ export class TransactionalSink implements EventSink {
   }
 }
 
-const UNREACHABLE_ERRORS = new Set(['KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSBrokerNotFound', 'KafkaJSRequestTimeoutError']);
+const UNREACHABLE_ERRORS = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSRequestTimeoutError',
+]);
 
 /** Classifies a kafkajs error by its type and code, never its message text. */
 export function kafkaError(error: unknown): TributaryError {
   if (error instanceof TributaryError) return error;
   const e = error as { name?: string; type?: string; message?: string };
   const type = e.type ?? '';
-  if (type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED' || type === 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED') {
+  if (
+    type === 'INVALID_PRODUCER_EPOCH' ||
+    type === 'PRODUCER_FENCED' ||
+    type === 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED'
+  ) {
     return new TributaryError(
       'another Tributary instance with the same name took over this connector, so this one stops (it was fenced)',
       {
@@ -145,7 +155,15 @@ export function kafkaError(error: unknown): TributaryError {
     );
   }
   if (UNREACHABLE_ERRORS.has(e.name ?? '')) {
-    return new TributaryError(`Kafka is unreachable: ${e.message}`, { code: 'KAFKA_UNREACHABLE', retriable: true, cause: error });
+    return new TributaryError(`Kafka is unreachable: ${e.message}`, {
+      code: 'KAFKA_UNREACHABLE',
+      retriable: true,
+      cause: error,
+    });
   }
-  return new TributaryError(`Kafka transaction failed: ${e.message}`, { code: 'KAFKA_FAILED', retriable: true, cause: error });
+  return new TributaryError(`Kafka transaction failed: ${e.message}`, {
+    code: 'KAFKA_FAILED',
+    retriable: true,
+    cause: error,
+  });
 }

@@ -9,7 +9,12 @@ export interface Health {
 }
 
 /** Serves /healthz, /readyz and /metrics. Port 0 in the config turns it off (the caller does not start it). */
-export async function startHttpServer(options: { host: string; port: number; metrics: Metrics; health: Health }): Promise<Server> {
+export async function startHttpServer(options: {
+  host: string;
+  port: number;
+  metrics: Metrics;
+  health: Health;
+}): Promise<Server> {
   const { metrics, health } = options;
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];

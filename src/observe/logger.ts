@@ -14,7 +14,10 @@ export function createLogger(settings: LogSettings): Logger {
     redact: { paths: ['password', '*.password', 'url', '*.url'], censor: '***' },
   };
   if (settings.format === 'pretty') {
-    return pino(options, pretty({ destination: 2, colorize: process.stderr.isTTY, ignore: 'pid,hostname,service' }));
+    return pino(
+      options,
+      pretty({ destination: 2, colorize: process.stderr.isTTY, ignore: 'pid,hostname,service' }),
+    );
   }
   return pino(options, pino.destination({ dest: 2, sync: false }));
 }

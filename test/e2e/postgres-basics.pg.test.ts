@@ -5,7 +5,9 @@ import { PgTestContext } from '../harness/pg-context.ts';
 
 test('snapshot rows arrive as r events, then inserts, updates and deletes stream with before and after images', async () => {
   await using ctx = await PgTestContext.open();
-  await ctx.db.query(`CREATE TABLE orders (id bigint PRIMARY KEY, item text NOT NULL, qty int, price numeric(10,2))`);
+  await ctx.db.query(
+    `CREATE TABLE orders (id bigint PRIMARY KEY, item text NOT NULL, qty int, price numeric(10,2))`,
+  );
   await ctx.db.query(`INSERT INTO orders VALUES (1, 'apple', 3, 1.50), (2, 'pear', NULL, 2.25)`);
 
   const connector = ctx.start();

@@ -37,7 +37,11 @@ export class EventCollector implements AsyncDisposable {
   private failure: unknown = null;
 
   private constructor(kafka: Kafka) {
-    this.consumer = kafka.consumer({ groupId: `tests-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 100 });
+    this.consumer = kafka.consumer({
+      groupId: `tests-${randomUUID()}`,
+      readUncommitted: false,
+      maxWaitTimeInMs: 100,
+    });
   }
 
   static async open(topics: string[], kafka: Kafka = testKafka()): Promise<EventCollector> {
@@ -53,8 +57,13 @@ export class EventCollector implements AsyncDisposable {
               topic,
               partition,
               offset: BigInt(message.offset),
-              key: message.key && message.key.length > 0 ? ((await collector.registry.decode(message.key)) as SeenEvent['key']) : null,
-              value: message.value ? ((await collector.registry.decode(message.value)) as SeenEvent['value']) : null,
+              key:
+                message.key && message.key.length > 0
+                  ? ((await collector.registry.decode(message.key)) as SeenEvent['key'])
+                  : null,
+              value: message.value
+                ? ((await collector.registry.decode(message.value)) as SeenEvent['value'])
+                : null,
             });
           } catch (error) {
             collector.failure = error;
@@ -66,13 +75,19 @@ export class EventCollector implements AsyncDisposable {
   }
 
   /** Waits until `done(events)` holds; fails with what was seen when it does not within `timeoutMs`. */
-  async waitFor(done: (events: SeenEvent[]) => boolean, timeoutMs = 60_000, what = 'the expected events'): Promise<SeenEvent[]> {
+  async waitFor(
+    done: (events: SeenEvent[]) => boolean,
+    timeoutMs = 60_000,
+    what = 'the expected events',
+  ): Promise<SeenEvent[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.failure) throw this.failure;
       if (done(this.events)) return this.events;
       if (Date.now() > deadline) {
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; saw ${this.events.length} events`);
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}; saw ${this.events.length} events`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -81,7 +96,8 @@ export class EventCollector implements AsyncDisposable {
   /** Data events (tombstones left out). */
   changes(topic?: string): Array<SeenEvent & { value: NonNullable<SeenEvent['value']> }> {
     return this.events.filter(
-      (e): e is SeenEvent & { value: NonNullable<SeenEvent['value']> } => e.value !== null && (!topic || e.topic === topic),
+      (e): e is SeenEvent & { value: NonNullable<SeenEvent['value']> } =>
+        e.value !== null && (!topic || e.topic === topic),
     );
   }
 

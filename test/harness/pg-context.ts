@@ -59,7 +59,12 @@ export class PgTestContext implements AsyncDisposable {
   configInput(overrides: Partial<ConfigInput> = {}): ConfigInput {
     return {
       name: this.name,
-      source: { dialect: 'postgres', url: this.url, tables: { include: ['public.*'] }, heartbeatIntervalMs: 1000 },
+      source: {
+        dialect: 'postgres',
+        url: this.url,
+        tables: { include: ['public.*'] },
+        heartbeatIntervalMs: 1000,
+      },
       kafka: { brokers: env.kafkaBrokers },
       registry: { url: env.registryUrl },
       topics: { prefix: this.name },
@@ -96,7 +101,9 @@ export class PgTestContext implements AsyncDisposable {
     const dir = mkdtempSync(join(tmpdir(), 'tributary-test-'));
     const file = join(dir, 'config.yaml');
     writeFileSync(file, stringify(this.configInput(overrides)));
-    const child = spawn(process.execPath, [CLI, 'run', '--config', file], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [CLI, 'run', '--config', file], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
     return child;

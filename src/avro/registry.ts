@@ -1,0 +1,162 @@
+/**
+ * The schema registry as Tributary uses it: register a schema once per
+ * process, decode framed messages, and turn failures into TributaryErrors.
+ */
+import { createHash } from 'node:crypto';
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { avroTypeOptions } from './logical-types.ts';
+import { registryError } from './registry-errors.ts';
+
+export interface RegistryOptions {
+  /** Base URL of the Confluent-compatible API. `host` is accepted as an alias. */
+  url?: string;
+  host?: string;
+  username?: string;
+  password?: string;
+  /** `{ username, password }`, an alternative to the two fields above. */
+  auth?: { username: string; password: string };
+  /** Retries of the client's HTTP middleware (defaults: 3 retries within 5 s). */
+  retry?: { retries?: number; initialRetryTimeInSecs?: number; maxRetryTimeInSecs?: number };
+  /** Timeout of the compatibility lookups, ms. */
+  timeoutMs?: number;
+}
+
+/** sha-256 of the schema text: any change, even of a property, is a new schema. */
+export function schemaFingerprint(schemaJson: string): string {
+  return createHash('sha256').update(schemaJson).digest('hex');
+}
+
+export class SchemaRegistryClient {
+  readonly url: string;
+  readonly #client: SchemaRegistry;
+  readonly #authorization: string | undefined;
+  readonly #timeoutMs: number;
+  readonly #ids = new Map<string, Promise<number>>();
+
+  constructor(options: RegistryOptions) {
+    const url = options.url ?? options.host;
+    if (!url) throw new TypeError('SchemaRegistryClient needs a url');
+    this.url = url.replace(/\/+$/, '');
+    const auth =
+      options.auth ??
+      (options.username !== undefined
+        ? { username: options.username, password: options.password ?? '' }
+        : undefined);
+    this.#authorization =
+      auth && `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#client = new SchemaRegistry(
+      { host: this.url, ...(auth ? { auth } : {}), ...(options.retry ? { retry: options.retry } : {}) },
+      { [SchemaType.AVRO]: avroTypeOptions() },
+    );
+  }
+
+  /** The id of `schemaJson` under `subject`, registering it the first time this process asks. */
+  register(subject: string, schemaJson: string): Promise<number> {
+    const key = `${subject}\n${schemaFingerprint(schemaJson)}`;
+    let id = this.#ids.get(key);
+    if (!id) {
+      id = this.#register(subject, schemaJson);
+      this.#ids.set(key, id);
+      id.catch(() => this.#ids.delete(key));
+    }
+    return id;
+  }
+
+  async #register(subject: string, schemaJson: string): Promise<number> {
+    const context = { url: this.url, subject };
+    for (let attempt = 1; ; attempt += 1) {
+      let level: string | null;
+      try {
+        level = await this.#compatibility(`/config/${encodeURIComponent(subject)}`);
+      } catch (error) {
+        throw registryError(error, context);
+      }
+      try {
+        // The client refuses to register when the subject's level differs from
+        // the one it is given, and would set BACKWARD on new subjects: give it
+        // the subject's own level and leave the configuration alone.
+        const { id } = await this.#client.register(
+          { type: SchemaType.AVRO, schema: schemaJson },
+          { subject, compatibility: (level ?? COMPATIBILITY.BACKWARD) as COMPATIBILITY, updateConfig: false },
+        );
+        return id;
+      } catch (error) {
+        const name = (error as Error | null)?.name;
+        if (name === 'ConfluentSchemaRegistryCompatibilityError' && attempt < 3) continue; // level changed meanwhile
+        const compatibility =
+          (error as { status?: number }).status === 409
+            ? (level ?? (await this.#globalCompatibility()))
+            : null;
+        throw registryError(error, { ...context, compatibility });
+      }
+    }
+  }
+
+  /**
+   * The compatibility level that applies to `subject`: its own, else the
+   * registry's global one; null when neither can be read.
+   */
+  async compatibilityLevel(subject: string): Promise<string | null> {
+    try {
+      return (
+        (await this.#compatibility(`/config/${encodeURIComponent(subject)}`)) ??
+        (await this.#globalCompatibility())
+      );
+    } catch (error) {
+      throw registryError(error, { url: this.url, subject });
+    }
+  }
+
+  async #globalCompatibility(): Promise<string | null> {
+    return this.#compatibility('/config').catch(() => null);
+  }
+
+  /** GET a `/config` resource: its level, or null when the registry has none (404). */
+  async #compatibility(path: string): Promise<string | null> {
+    const response = await fetch(`${this.url}${path}`, {
+      headers: {
+        accept: 'application/vnd.schemaregistry.v1+json, application/json',
+        ...(this.#authorization ? { authorization: this.#authorization } : {}),
+      },
+      signal: AbortSignal.timeout(this.#timeoutMs),
+    });
+    const text = await response.text();
+    if (response.status === 404) return null;
+    if (!response.ok) {
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? text;
+      } catch {
+        // not JSON: keep the text
+      }
+      throw Object.assign(new Error(`GET ${path}: ${message || response.statusText}`), {
+        status: response.status,
+      });
+    }
+    let body: { compatibilityLevel?: unknown; compatibility?: unknown } = {};
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      // not JSON: no level to read
+    }
+    const level = body.compatibilityLevel ?? body.compatibility;
+    return typeof level === 'string' ? level.toUpperCase() : null;
+  }
+
+  /**
+   * Decodes a Confluent-framed Avro message with its writer schema, fetched by
+   * id: longs and timestamps come back as bigints, bytes as Buffers, decimals
+   * as exact text, field names as in the schema.
+   */
+  async decode(buffer: Buffer): Promise<unknown> {
+    try {
+      return await this.#client.decode(buffer);
+    } catch (error) {
+      // HTTP failures fetching the schema; a malformed message stays as it is.
+      if (typeof (error as { status?: unknown }).status === 'number')
+        throw registryError(error, { url: this.url });
+      throw error;
+    }
+  }
+}
