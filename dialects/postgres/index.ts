@@ -171,12 +171,9 @@ async function openStream(
       logger,
     });
     let streaming = false;
-    const abort = () => void stream.stop();
-    signal.addEventListener('abort', abort, { once: true });
-    stopStream = async () => {
-      signal.removeEventListener('abort', abort);
-      await stream.stop();
-    };
+    // The signal does not stop the stream: the pipeline stops at a transaction
+    // boundary, so a shutdown never cuts a source transaction, then closes us.
+    stopStream = () => stream.stop();
 
     async function* messages(): AsyncGenerator<SourceMessage> {
       if (snapshot) {

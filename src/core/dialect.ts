@@ -12,6 +12,11 @@ export interface CheckProblem {
 export interface OpenOptions {
   /** The last offset committed to Kafka, or null on first start (snapshot first). */
   offset: SourceOffset | null;
+  /**
+   * Aborts on shutdown. A dialect may skip work it has not started (a snapshot
+   * not yet begun) but keeps delivering an open transaction: the core stops at
+   * the next transaction boundary and then calls `close()`.
+   */
   signal: AbortSignal;
 }
 

@@ -14,6 +14,11 @@ import { stackEnv, uniqueName } from './stack.ts';
 const env = stackEnv();
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
+type SourceInput = NonNullable<ConfigInput['source']>;
+
+/** Config overrides; `source` keys merge into the test's source settings. */
+export type ConfigOverrides = Omit<Partial<ConfigInput>, 'source'> & { source?: Partial<SourceInput> };
+
 export interface RunningConnector {
   stop(): Promise<void>;
   /** Settles when the connector returns or fails. */
@@ -56,7 +61,8 @@ export class PgTestContext implements AsyncDisposable {
     return `${this.name}.${schema}.${table}`;
   }
 
-  configInput(overrides: Partial<ConfigInput> = {}): ConfigInput {
+  configInput(overrides: ConfigOverrides = {}): ConfigInput {
+    const { source, ...rest } = overrides;
     return {
       name: this.name,
       source: {
@@ -64,22 +70,23 @@ export class PgTestContext implements AsyncDisposable {
         url: this.url,
         tables: { include: ['public.*'] },
         heartbeatIntervalMs: 1000,
+        ...source,
       },
       kafka: { brokers: env.kafkaBrokers },
       registry: { url: env.registryUrl },
       topics: { prefix: this.name },
       http: { port: 0 },
       log: { level: (process.env.TEST_LOG_LEVEL as 'warn' | undefined) ?? 'warn', format: 'json' },
-      ...overrides,
+      ...rest,
     };
   }
 
-  config(overrides: Partial<ConfigInput> = {}): Config {
+  config(overrides: ConfigOverrides = {}): Config {
     return configSchema.parse(this.configInput(overrides));
   }
 
   /** Runs the connector in this process until stop(). */
-  start(overrides: Partial<ConfigInput> = {}): RunningConnector {
+  start(overrides: ConfigOverrides = {}): RunningConnector {
     const config = this.config(overrides);
     const controller = new AbortController();
     const logger = pino({ level: config.log.level }, pino.destination(2));
@@ -97,7 +104,7 @@ export class PgTestContext implements AsyncDisposable {
   }
 
   /** Runs `tributary run` as a child process, for signal and crash tests. */
-  spawn(overrides: Partial<ConfigInput> = {}): ChildProcess {
+  spawn(overrides: ConfigOverrides = {}): ChildProcess {
     const dir = mkdtempSync(join(tmpdir(), 'tributary-test-'));
     const file = join(dir, 'config.yaml');
     writeFileSync(file, stringify(this.configInput(overrides)));
