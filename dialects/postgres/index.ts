@@ -5,7 +5,9 @@ import type { ChangeStream, CheckProblem, Dialect, OpenOptions } from '../../src
 import { TributaryError } from '../../src/core/errors.ts';
 import { tableFilter, type TableSelection } from '../../src/core/table-filter.ts';
 import { connect, pgError, quoteIdent, type PgConnectionOptions } from './connection.ts';
-import { readSnapshot, type SnapshotProgress } from './snapshot.ts';
+import { snapshotMessages, type SnapshotProgress } from '../../src/core/snapshot.ts';
+import { snapshotTable } from './snapshot.ts';
+import { lsnToBigInt } from './lsn.ts';
 import { PgReplicationStream } from './replication.ts';
 import {
   checkServer,
@@ -216,13 +218,20 @@ function snapshotOf(
     const tables = [];
     for (const id of ids)
       tables.push(await describeTable(catalog, types, id, await relationOidOf(catalog, id)));
-    yield* readSnapshot({
-      client: reader,
-      tables,
-      chunkSize: options.snapshot.chunkSize,
-      lsn,
-      database,
+    yield* snapshotMessages({
+      tables: tables.map((table) => snapshotTable(reader, table, options.snapshot.chunkSize)),
+      streamOffset: { lsn },
       progress,
+      sourceFor: (table, snapshot) => ({
+        snapshot,
+        db: database,
+        sequence: null,
+        schema: table.id.schema,
+        table: table.id.table,
+        txId: null,
+        lsn: lsnToBigInt(lsn),
+        xmin: null,
+      }),
       logger: options.logger,
       ...(options.onSnapshotRows ? { onRows: options.onSnapshotRows } : {}),
     });

@@ -1,0 +1,21 @@
+/**
+ * What the MySQL dialect knows of a column, whether it came from
+ * information_schema (snapshot, fallback) or from a TABLE_MAP event carrying
+ * `binlog_row_metadata=FULL` (streaming: the schema as of that point in the log).
+ */
+export interface MysqlColumn {
+  name: string;
+  /** information_schema DATA_TYPE, lower case: `int`, `bigint`, `decimal`, `varchar`, `datetime`, `enum`, ... */
+  dataType: string;
+  /** information_schema COLUMN_TYPE, e.g. `int(10) unsigned`, `decimal(40,10)`, `enum('a','b')`, `datetime(6)`. */
+  columnType: string;
+  unsigned: boolean;
+  nullable: boolean;
+  /** decimal precision; bit(n) length; char/binary length in characters/bytes. */
+  precision: number | null;
+  /** decimal scale; fractional-second digits of time/datetime/timestamp. */
+  scale: number | null;
+  charset: string | null;
+  enumValues?: string[];
+  setValues?: string[];
+}

@@ -1,0 +1,110 @@
+import type { Logger } from 'pino';
+import type { SourceMessage, SourceOffset } from './change-event.ts';
+import { tableKey, type Row, type TableSchema } from './schema.ts';
+
+/** Snapshot progress, committed with every chunk so a restart resumes where it stopped. */
+export interface SnapshotProgress {
+  /** `schema.table` of every table fully read. */
+  completed: string[];
+  /** The table being read, and the primary key of its last committed row (as the dialect spells it). */
+  table?: string;
+  lastKey?: unknown[];
+}
+
+/** One table as a dialect reads it: chunks of native rows in primary-key order. */
+export interface SnapshotTable<NativeRow> {
+  schema: TableSchema;
+  /** Chunks after `resumeKey` (or from the start); a table without a primary key ignores it. */
+  chunks(resumeKey: unknown[] | undefined): AsyncIterable<NativeRow[]>;
+  toRow(row: NativeRow): Row;
+  /** The primary-key values of a row, to resume after it; empty when the table has no key. */
+  keyOf(row: NativeRow): unknown[];
+}
+
+export interface SnapshotOptions<NativeRow> {
+  tables: Array<SnapshotTable<NativeRow>>;
+  /** Where streaming starts once the snapshot is complete: the offset of the snapshot point. */
+  streamOffset: SourceOffset;
+  progress: SnapshotProgress | null;
+  /** The dialect's `source` fields for a read of `table`; `snapshot` is `true`, or `last` for the final row. */
+  sourceFor(table: TableSchema, snapshot: 'true' | 'last'): Record<string, unknown>;
+  logger: Logger;
+  onRows?: (table: string, rows: number) => void;
+}
+
+/**
+ * Turns chunked table reads into source messages: each chunk is a transaction
+ * of `r` events whose commit offset is the stream offset plus the progress, so
+ * a crash resumes after the last committed chunk. The very last row carries
+ * `snapshot: last`; the final commit (or a heartbeat when the last tables were
+ * empty) carries the plain stream offset, which marks the snapshot complete.
+ */
+export async function* snapshotMessages<NativeRow>(
+  options: SnapshotOptions<NativeRow>,
+): AsyncGenerator<SourceMessage> {
+  const { tables, logger, streamOffset } = options;
+  const completed = new Set(options.progress?.completed ?? []);
+  const pending = tables.filter((t) => !completed.has(tableKey(t.schema.id)));
+  logger.info(
+    { tables: pending.length, skipped: completed.size },
+    'snapshot step 1/3: tables to read determined',
+  );
+
+  for (let t = 0; t < pending.length; t++) {
+    const table = pending[t]!;
+    const key = tableKey(table.schema.id);
+    const isLastTable = t === pending.length - 1;
+    const resumeKey = options.progress?.table === key ? options.progress.lastKey : undefined;
+    logger.info(
+      { table: key, resumeAfter: resumeKey },
+      `snapshot step 2/3: reading table ${t + 1} of ${pending.length}`,
+    );
+    yield { kind: 'schema', table: table.schema };
+
+    let rowsRead = 0;
+    const source = options.sourceFor(table.schema, 'true');
+    const emit = function* (rows: NativeRow[], final: boolean): Generator<SourceMessage> {
+      yield { kind: 'begin', txId: null, commitTimeMs: Date.now() };
+      for (let i = 0; i < rows.length; i++) {
+        const last = final && isLastTable && i === rows.length - 1;
+        yield {
+          kind: 'change',
+          op: 'r',
+          table: table.schema.id,
+          before: null,
+          after: table.toRow(rows[i]!),
+          source: last ? options.sourceFor(table.schema, 'last') : source,
+        };
+      }
+      rowsRead += rows.length;
+      options.onRows?.(key, rows.length);
+      const progress: SnapshotProgress = final
+        ? { completed: [...completed, key] }
+        : { completed: [...completed], table: key, lastKey: table.keyOf(rows[rows.length - 1]!) };
+      yield {
+        kind: 'commit',
+        offset: final && isLastTable ? streamOffset : { ...streamOffset, snapshot: progress },
+      };
+    };
+    // Hold one chunk back, so the table's final chunk is known when it is emitted.
+    let held: NativeRow[] | null = null;
+    for await (const chunk of table.chunks(resumeKey)) {
+      if (chunk.length === 0) continue;
+      if (held) yield* emit(held, false);
+      held = chunk;
+    }
+    if (held) yield* emit(held, true);
+    completed.add(key);
+    logger.info({ table: key, rows: rowsRead }, 'snapshot: table read');
+  }
+  yield { kind: 'heartbeat', offset: streamOffset };
+  logger.info(
+    { offset: streamOffset },
+    'snapshot step 3/3: snapshot complete, streaming from the snapshot point',
+  );
+}
+
+/** The progress recorded in an offset, if a snapshot was under way. */
+export function snapshotProgressOf(offset: SourceOffset | null): SnapshotProgress | null {
+  return (offset?.snapshot as SnapshotProgress | undefined) ?? null;
+}
