@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { CONFIG_FILE_ENV, loadConfig, redactConfig, type Config } from './config/load.ts';
 import { TributaryError } from './core/errors.ts';
 import { createDialect } from './dialects.ts';
+import { connectorStatus, resetConnector } from './admin.ts';
 import { createLogger } from './observe/logger.ts';
 import { Metrics } from './observe/metrics.ts';
 import { startHttpServer } from './observe/http.ts';
@@ -15,6 +16,9 @@ const USAGE = `tributary ${VERSION}: change data capture from PostgreSQL and MyS
 Usage:
   tributary run    [--config FILE]   snapshot if needed, then stream changes into Kafka
   tributary check  [--config FILE]   validate the config and the database prerequisites
+  tributary status [--config FILE]   committed position, snapshot progress, lag behind the source
+  tributary reset  [--config FILE]   forget the committed position: the next run snapshots again
+                                     (stops a running instance of the same connector)
   tributary tail   [--config FILE] TOPIC [--from-beginning]
                                      decode and print the events of a topic
   tributary version
@@ -51,6 +55,19 @@ async function main(argv: string[]): Promise<number> {
       return run(config, logger);
     case 'check':
       return check(config, logger);
+    case 'status':
+      console.log(
+        JSON.stringify(
+          await connectorStatus(config, logger),
+          (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
+          2,
+        ),
+      );
+      return 0;
+    case 'reset':
+      await resetConnector(config, logger);
+      console.log(`reset ${config.name}: the next run takes a new snapshot`);
+      return 0;
     case 'tail': {
       const topic = rest[0];
       if (!topic)

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import type { Dialect } from './core/dialect.ts';
 import type { Metrics } from './observe/metrics.ts';
-import { TributaryError } from './core/errors.ts';
+import { createMysqlDialect } from '../dialects/mysql/index.ts';
 import { createPostgresDialect } from '../dialects/postgres/index.ts';
 
 /** The one place `src/` knows the dialects: config in, Dialect out. */
@@ -25,9 +25,15 @@ export function createDialect(config: Config, logger: Logger, metrics?: Metrics)
           : {}),
       });
     case 'mysql':
-      throw new TributaryError('the mysql dialect is not available in this build yet', {
-        code: 'UNSUPPORTED',
-        fix: 'use source.dialect: postgres',
+      return createMysqlDialect({
+        connection: { url: source.url },
+        tables: source.tables,
+        serverId: source.serverId,
+        snapshot: source.snapshot,
+        logger: log,
+        ...(metrics
+          ? { onSnapshotRows: (table: string, rows: number) => metrics.snapshotRows.inc({ table }, rows) }
+          : {}),
       });
   }
 }

@@ -13,6 +13,7 @@ import { TransactionalSink } from './kafka/transactional-sink.ts';
 import type { Metrics } from './observe/metrics.ts';
 import { createDialect } from './dialects.ts';
 import { VERSION } from './version.ts';
+import { transactionalIdOf } from './admin.ts';
 
 export interface RunState {
   live: boolean;
@@ -30,6 +31,7 @@ export interface RunOptions {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+const LAG_POLL_MS = 10_000;
 
 /**
  * Runs the connector until `signal` aborts or a final error: snapshot if
@@ -48,6 +50,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
     const admin = kafka.admin();
     let sink: TransactionalSink | null = null;
     let stream: ChangeStream | null = null;
+    let lagTimer: NodeJS.Timeout | undefined;
     try {
       await admin.connect();
       const topics = new TopicManager({
@@ -68,7 +71,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
       // settles its open transaction, so the offset read next is final.
       sink = new TransactionalSink({
         kafka,
-        transactionalId: `tributary-${config.name}`,
+        transactionalId: transactionalIdOf(config),
         offsetsTopic: config.topics.offsets,
         offsetKey: config.name,
         transactionTimeoutMs: config.kafka.transactionTimeoutMs,
@@ -85,6 +88,13 @@ export async function runConnector(options: RunOptions): Promise<void> {
       );
 
       stream = await dialect.open({ offset: stored?.offset ?? null, signal });
+      const openStream = stream;
+      lagTimer = setInterval(() => {
+        openStream
+          .lagBytes?.()
+          .then((bytes) => bytes !== null && metrics.lagBytes.set(bytes))
+          .catch(() => {});
+      }, LAG_POLL_MS);
       const registry = new SchemaRegistryClient({
         url: config.registry.url,
         ...(config.registry.username
@@ -122,6 +132,8 @@ export async function runConnector(options: RunOptions): Promise<void> {
             metrics.sourceTransactions.inc(info.sourceTransactions);
             metrics.transactionEvents.observe(info.events);
             metrics.transactionBytes.observe(info.bytes);
+            if (info.sourceCommitTimeMs > 0)
+              metrics.lagSeconds.set((Date.now() - info.sourceCommitTimeMs) / 1000);
           },
         },
       });
@@ -142,6 +154,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
       logger.warn({ code: failure.code, retryInMs: backoff, attempt: failures }, failure.message);
       await sleep(backoff, undefined, { signal }).catch(() => {});
     } finally {
+      clearInterval(lagTimer);
       await stream?.close().catch(() => {});
       await sink?.close().catch(() => {});
       await admin.disconnect().catch(() => {});

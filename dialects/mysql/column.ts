@@ -7,7 +7,11 @@ export interface MysqlColumn {
   name: string;
   /** information_schema DATA_TYPE, lower case: `int`, `bigint`, `decimal`, `varchar`, `datetime`, `enum`, ... */
   dataType: string;
-  /** information_schema COLUMN_TYPE, e.g. `int(10) unsigned`, `decimal(40,10)`, `enum('a','b')`, `datetime(6)`. */
+  /**
+   * The column type in one normalised spelling, whichever path it came from
+   * (display widths and ZEROFILL dropped: `int unsigned`, `decimal(40,10)`,
+   * `enum('a','b')`, `datetime(6)`), so the snapshot and the stream agree.
+   */
   columnType: string;
   unsigned: boolean;
   nullable: boolean;

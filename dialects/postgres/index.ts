@@ -63,6 +63,25 @@ export function createPostgresDialect(options: PostgresDialectOptions): Dialect 
       }
     },
     open: (openOptions) => openStream(options, openOptions),
+    async describe(offset: SourceOffset | null): Promise<Record<string, unknown>> {
+      const client = await connect(options.connection);
+      try {
+        const committed = offset as PgOffset | null;
+        const info = await slotInfo(client, options.slot);
+        const { rows } = await client.query<{ current: string; behind: string | null }>(
+          'SELECT pg_current_wal_lsn()::text AS current, pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS behind',
+          [committed?.lsn ?? '0/0'],
+        );
+        return {
+          slot: { name: options.slot, ...info },
+          serverLsn: rows[0]!.current,
+          committedLsn: committed?.lsn ?? null,
+          lagBytes: committed ? Number(rows[0]!.behind) : null,
+        };
+      } finally {
+        await client.end().catch(() => {});
+      }
+    },
   };
 }
 
@@ -197,6 +216,13 @@ async function openStream(
         if (!inSnapshot && streaming) await stream.acknowledge(lsn);
       },
       close: closeAll,
+      lagBytes: async () => {
+        const { rows } = await catalog.query<{ lag: string | null }>(
+          'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::text AS lag FROM pg_replication_slots WHERE slot_name = $1',
+          [slot],
+        );
+        return rows[0]?.lag == null ? null : Number(rows[0].lag);
+      },
     };
   } catch (error) {
     await closeAll();

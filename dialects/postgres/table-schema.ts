@@ -36,6 +36,14 @@ interface CatalogColumn {
   dimensions: number;
   /** 1-based position in the primary key, 0 when not part of it. */
   pkPosition: number;
+  /**
+   * The table's REPLICA IDENTITY is not FULL: deletes and key changes carry
+   * only the key in their old tuple, and unchanged TOASTed values are missing
+   * from new tuples, so a non-key column can arrive as null even when NOT NULL.
+   */
+  partialImages: boolean;
+  /** A dropped column's slot (its name, type and NOT NULL are gone). */
+  dropped: boolean;
 }
 
 async function catalogColumns(client: pg.Client, relationOid: number): Promise<CatalogColumn[]> {
@@ -46,12 +54,16 @@ async function catalogColumns(client: pg.Client, relationOid: number): Promise<C
     notnull: boolean;
     dims: number;
     pkpos: number | null;
+    partial: boolean;
+    dropped: boolean;
   }>(
     `SELECT a.attname AS name, a.atttypid::int AS typeoid, a.atttypmod AS typemod, a.attnotnull AS notnull, a.attndims::int AS dims,
-            (SELECT k.n::int FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) WHERE k.attnum = a.attnum) AS pkpos
+            (SELECT k.n::int FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) WHERE k.attnum = a.attnum) AS pkpos,
+            c.relreplident <> 'f' AS partial, a.attisdropped AS dropped
        FROM pg_attribute a
+       JOIN pg_class c ON c.oid = a.attrelid
        LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
-      WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE a.attrelid = $1 AND a.attnum > 0
       ORDER BY a.attnum`,
     [relationOid],
   );
@@ -62,7 +74,50 @@ async function catalogColumns(client: pg.Client, relationOid: number): Promise<C
     notNull: r.notnull,
     dimensions: r.dims,
     pkPosition: r.pkpos ?? 0,
+    partialImages: r.partial,
+    dropped: r.dropped,
   }));
+}
+
+/**
+ * The catalog column each Relation column is. The Relation message gives the
+ * columns as of its place in the WAL; the catalog is as of now, and may have
+ * renamed or dropped some of them since (a connector catching up after DDL).
+ * Columns keep their order (attnum), so: match by name, then pair each column
+ * whose name is gone with a column of the same type between the same
+ * name-matched neighbours (a rename). Columns left unmatched were dropped
+ * since: undefined (their NOT NULL is gone from the catalog with them).
+ */
+export function matchCatalogColumns(
+  columns: ReadonlyArray<{ name: string; typeOid: number }>,
+  catalog: readonly CatalogColumn[],
+): Array<CatalogColumn | undefined> {
+  const live = catalog.filter((c) => !c.dropped);
+  const byName = new Map(live.map((c) => [c.name, c]));
+  const matched: Array<CatalogColumn | undefined> = columns.map((column) => byName.get(column.name));
+  const taken = new Set(matched.filter((c) => c !== undefined));
+  let from = 0; // index in `live` after the previous name-matched column
+  for (let i = 0; i < columns.length;) {
+    if (matched[i]) {
+      from = live.indexOf(matched[i]!) + 1;
+      i++;
+      continue;
+    }
+    // A run of unmatched columns, up to the next name-matched one.
+    let end = i;
+    while (end < columns.length && !matched[end]) end++;
+    const to = end < columns.length ? live.indexOf(matched[end]!) : live.length;
+    const candidates = live.slice(from, Math.max(from, to)).filter((c) => !taken.has(c));
+    for (let k = i; k < end; k++) {
+      const candidate = candidates.findIndex((c) => c.typeOid === columns[k]!.typeOid);
+      if (candidate < 0) continue;
+      matched[k] = candidates[candidate];
+      taken.add(candidates[candidate]!);
+      candidates.splice(0, candidate + 1);
+    }
+    i = end;
+  }
+  return matched;
 }
 
 export async function relationOidOf(client: pg.Client, id: TableId): Promise<number> {
@@ -90,17 +145,20 @@ export async function describeTable(
   columns?: ReadonlyArray<{ name: string; typeOid: number; typeMod: number }>,
 ): Promise<PgTable> {
   const catalog = await catalogColumns(client, relationOid);
-  const byName = new Map(catalog.map((c) => [c.name, c]));
-  const wanted = columns ?? catalog;
+  const wanted = columns ?? catalog.filter((c) => !c.dropped);
+  // The catalog column of each wanted column: itself for a snapshot; for a
+  // Relation message, found by name or as renamed since (matchCatalogColumns).
+  const known = columns ? matchCatalogColumns(columns, catalog) : (wanted as CatalogColumn[]);
   const resolved = await types.resolve(
-    wanted.map((column) => {
-      const dimensions = byName.get(column.name)?.dimensions ?? 0;
+    wanted.map((column, i) => {
+      const dimensions = known[i]?.dimensions ?? 0;
       return { typeOid: column.typeOid, typeMod: column.typeMod, ...(dimensions > 0 ? { dimensions } : {}) };
     }),
   );
-  const primaryKey = catalog
-    .filter((c) => c.pkPosition > 0 && wanted.some((w) => w.name === c.name))
-    .sort((a, b) => a.pkPosition - b.pkPosition)
+  const primaryKey = wanted
+    .map((column, i) => ({ name: column.name, position: known[i]?.pkPosition ?? 0 }))
+    .filter((c) => c.position > 0)
+    .sort((a, b) => a.position - b.position)
     .map((c) => c.name);
   const schema: TableSchema = {
     id,
@@ -109,7 +167,7 @@ export async function describeTable(
       name: column.name,
       type: resolved[i]!.type,
       sourceType: resolved[i]!.sourceType,
-      nullable: !(byName.get(column.name)?.notNull ?? false) || resolved[i]!.forceNullable === true,
+      nullable: isNullable(known[i], resolved[i]!),
     })),
   };
   return {
@@ -119,6 +177,11 @@ export async function describeTable(
     columnNames: wanted.map((c) => c.name),
     parsers: resolved.map((r) => r.parse),
   };
+}
+
+function isNullable(column: CatalogColumn | undefined, resolved: ResolvedColumnType): boolean {
+  if (!column || !column.notNull || resolved.forceNullable === true) return true;
+  return column.partialImages && column.pkPosition === 0;
 }
 
 /** Text values (null for SQL NULL, undefined for an unavailable TOAST value) to a canonical row. */

@@ -10,7 +10,7 @@ import { postgresSourceFields, small } from './test-tables.ts';
 import { unframe } from './wire.ts';
 
 /** Records what the factory asks of the registry and the topics. */
-function harness(refuse?: (subject: string) => Error | undefined) {
+function harness(refuse?: (subject: string) => Error | undefined, latest?: Map<string, string>) {
   const registered: Array<{ subject: string; schemaJson: string }> = [];
   const ensured: string[] = [];
   const ids = new Map<string, number>();
@@ -24,9 +24,10 @@ function harness(refuse?: (subject: string) => Error | undefined) {
         if (!ids.has(key)) ids.set(key, ids.size + 1);
         return ids.get(key)!;
       },
+      ...(latest ? { latestSchema: async (subject: string) => latest.get(subject) ?? null } : {}),
     },
     topics: { ensure: async (topics) => void ensured.push(...topics) },
-    topicSettings: { template: '{prefix}.{schema}.{table}', prefix: 'shop' },
+    topicSettings: { template: '{prefix}.{schema}.{table}', prefix: 'shop', cleanupPolicy: 'compact,delete' },
     connector: 'postgresql',
     sourceFields: postgresSourceFields,
     keyColumns: { 'public.keyless': ['note'] },
@@ -130,5 +131,52 @@ test('a refused schema names the table and the change', async () => {
     );
     assert.match(error.fix ?? '', /BACKWARD/);
     return true;
+  });
+});
+
+test("a refused schema of a table this process has not seen yet is described against the registry's latest version", async () => {
+  const refusal = new TributaryError(
+    'the schema registry refused the new schema for subject shop.public.orders-value as incompatible with its FULL compatibility rule: x',
+    { code: 'SCHEMA_REFUSED' },
+  );
+  const registeredEnvelope = compileTableCodec(
+    buildTableSchemas(small, {
+      topic: 'shop.public.orders',
+      connector: 'postgresql',
+      sourceFields: postgresSourceFields,
+    }),
+  ).envelopeSchemaJson;
+  const { factory } = harness(
+    (subject) => (subject.endsWith('-value') ? refusal : undefined),
+    new Map([['shop.public.orders-value', registeredEnvelope]]),
+  );
+  const changed: TableSchema = {
+    ...small,
+    columns: [
+      ...small.columns,
+      { name: 'tier', type: { kind: 'string' }, nullable: false, sourceType: 'text' },
+    ],
+  };
+  const check = (error: unknown) => {
+    assert.ok(error instanceof TributaryError);
+    assert.equal(error.code, 'SCHEMA_REFUSED');
+    assert.equal(
+      error.message,
+      'table public.orders: added column tier (string not null) (since the latest version registered for shop.public.orders-value): ' +
+        refusal.message,
+    );
+    return true;
+  };
+  await assert.rejects(factory.forTable(changed), check);
+  // A refused version is not what the next one is compared with.
+  await assert.rejects(factory.forTable(changed), check);
+});
+
+test('a refused schema with no version to compare with says so', async () => {
+  const refusal = new TributaryError('refused', { code: 'SCHEMA_REFUSED' });
+  const { factory } = harness(() => refusal, new Map());
+  await assert.rejects(factory.forTable(small), {
+    name: 'TributaryError',
+    message: 'table public.orders: the table schema (no earlier version seen by this process): refused',
   });
 });

@@ -7,14 +7,23 @@ import { TributaryError } from '../core/errors.ts';
 import type { EncoderFactory, TableEncoder } from '../core/pipeline.ts';
 import { tableKey, type TableSchema } from '../core/schema.ts';
 import { topicFor, type TopicSettings } from '../kafka/topics.ts';
-import { describeTableChange } from './schema-diff.ts';
+import { describeAvroChange, describeTableChange } from './schema-diff.ts';
 import { buildTableSchemas, type Connector } from './schema-builder.ts';
 import { compileTableCodec, type TableCodec } from './table-codec.ts';
 
 export interface EncoderFactoryOptions {
-  registry: { register(subject: string, schemaJson: string): Promise<number> };
-  topics: { ensure(topics: Iterable<string>): Promise<void> };
-  topicSettings: Pick<TopicSettings, 'template' | 'prefix'>;
+  registry: {
+    register(subject: string, schemaJson: string): Promise<number>;
+    /** The latest schema registered under a subject: what a refused schema is compared with when this process saw no earlier version. */
+    latestSchema?(subject: string): Promise<string | null>;
+  };
+  topics: {
+    ensure(
+      topics: Iterable<string>,
+      overrides?: { configEntries?: Array<{ name: string; value: string }> },
+    ): Promise<void>;
+  };
+  topicSettings: Pick<TopicSettings, 'template' | 'prefix' | 'cleanupPolicy'>;
   connector: Connector;
   sourceFields: readonly SourceField[];
   /** `schema.table` → key columns replacing the primary key. */
@@ -43,36 +52,56 @@ export function createEncoderFactory(options: EncoderFactoryOptions): EncoderFac
         codecs.set(cacheKey, codec);
       }
       const previous = lastSchema.get(name);
-      lastSchema.set(name, table);
 
-      let keyId: number | null;
-      let valueId: number;
-      try {
-        [keyId, valueId] = await Promise.all([
-          codec.keySchemaJson === null
-            ? null
-            : options.registry.register(`${topic}-key`, codec.keySchemaJson),
-          options.registry.register(`${topic}-value`, codec.envelopeSchemaJson),
-        ]);
-      } catch (error) {
-        if (error instanceof TributaryError && error.code === 'SCHEMA_REFUSED') {
-          throw new TributaryError(
-            `table ${name}: ${describeTableChange(previous, table)}: ${error.message}`,
-            {
-              code: error.code,
-              retriable: error.retriable,
-              ...(error.fix ? { fix: error.fix } : {}),
-              cause: error,
-            },
-          );
+      /** The change from the subject's latest registered version, best effort (null when unknown). */
+      const registeredChange = async (subject: string, schemaJson: string): Promise<string | null> => {
+        try {
+          const latest = (await options.registry.latestSchema?.(subject)) ?? null;
+          return latest === null ? null : describeAvroChange(JSON.parse(latest), JSON.parse(schemaJson));
+        } catch {
+          return null;
         }
-        throw error;
-      }
-      await options.topics.ensure([topic]);
+      };
+      /** A refusal in words: the table, what changed in it, and the registry's reason and rule. */
+      const refused = async (error: unknown, subject: string, schemaJson: string): Promise<unknown> => {
+        if (!(error instanceof TributaryError && error.code === 'SCHEMA_REFUSED')) return error;
+        let change = previous ? describeTableChange(previous, table) : null;
+        if (change === null) {
+          const since = await registeredChange(subject, schemaJson);
+          if (since !== null) change = `${since} (since the latest version registered for ${subject})`;
+        }
+        return new TributaryError(
+          `table ${name}: ${change ?? describeTableChange(undefined, table)}: ${error.message}`,
+          {
+            code: error.code,
+            retriable: error.retriable,
+            ...(error.fix ? { fix: error.fix } : {}),
+            cause: error,
+          },
+        );
+      };
+      const register = (subject: string, schemaJson: string): Promise<number> =>
+        options.registry.register(subject, schemaJson).catch(async (error: unknown) => {
+          throw await refused(error, subject, schemaJson);
+        });
+
+      const [keyId, valueId] = await Promise.all([
+        codec.keySchemaJson === null ? null : register(`${topic}-key`, codec.keySchemaJson),
+        register(`${topic}-value`, codec.envelopeSchemaJson),
+      ]);
+      // Only a registered version is what later changes are described against.
+      lastSchema.set(name, table);
+      // Compacted topics refuse records without a key: a key-less table's topic only expires.
+      const keyless = codec.keySchemaJson === null;
+      await options.topics.ensure(
+        [topic],
+        keyless ? { configEntries: [{ name: 'cleanup.policy', value: 'delete' }] } : {},
+      );
 
       const compiled = codec;
       return {
         topic,
+        nullKeys: keyless || !options.topicSettings.cleanupPolicy.includes('compact'),
         encodeKey: (row) => (keyId === null ? null : compiled.encodeKeyFramed(keyId, row)),
         encodeValue: (envelope) => compiled.encodeValueFramed(valueId, envelope),
       };

@@ -55,8 +55,12 @@ export function registryError(error: unknown, context: RegistryErrorContext): Tr
     const rule = context.compatibility
       ? `the registry applies ${context.compatibility} compatibility to ${context.subject}`
       : `the compatibility rule of ${context.subject} (it could not be read) refused it`;
+    // The rule belongs in the message itself: it is what the user has to weigh the change against.
+    const against = context.compatibility
+      ? `with its ${context.compatibility} compatibility rule`
+      : '(its compatibility rule could not be read)';
     return new TributaryError(
-      `the schema registry refused the new schema for ${subject} as incompatible: ${reason}`,
+      `the schema registry refused the new schema for ${subject} as incompatible ${against}: ${reason}`,
       {
         code: 'SCHEMA_REFUSED',
         fix:

@@ -127,7 +127,7 @@ test('an incompatible change is refused with the subject, the reason and the rul
       assert.match(
         error.message,
         new RegExp(
-          `refused the new schema for subject ${subject.replaceAll('.', '\\.')} as incompatible: .+`,
+          `refused the new schema for subject ${subject.replaceAll('.', '\\.')} as incompatible with its BACKWARD compatibility rule: .+`,
         ),
       );
       assert.match(error.fix ?? '', /BACKWARD compatibility/);
@@ -135,6 +135,33 @@ test('an incompatible change is refused with the subject, the reason and the rul
     },
   );
 });
+
+test(
+  'latestSchema answers the latest registered version, or null for an unknown subject',
+  { skip },
+  async () => {
+    const registry = new SchemaRegistryClient({ url: registryUrl! });
+    const topic = `it.${uniqueName('avro')}.orders`;
+    const subject = `${topic}-value`;
+    assert.equal(await registry.latestSchema(subject), null);
+    const first = codecFor(small, topic).envelopeSchemaJson;
+    await registry.register(subject, first);
+    const second = codecFor(
+      {
+        ...small,
+        columns: [
+          ...small.columns,
+          { name: 'total', type: { kind: 'int32' }, nullable: true, sourceType: 'integer' },
+        ],
+      },
+      topic,
+    ).envelopeSchemaJson;
+    await registry.register(subject, second);
+    const latest = await registry.latestSchema(subject);
+    assert.ok(latest);
+    assert.deepEqual(JSON.parse(latest), JSON.parse(second));
+  },
+);
 
 test('an unreachable registry is a retriable error', { skip }, async () => {
   const registry = new SchemaRegistryClient({ url: 'http://127.0.0.1:39999', retry: { retries: 0 } });

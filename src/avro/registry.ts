@@ -108,12 +108,31 @@ export class SchemaRegistryClient {
     }
   }
 
+  /** The schema text of the latest version registered under `subject`, or null when it has none. */
+  async latestSchema(subject: string): Promise<string | null> {
+    try {
+      const body = (await this.#get(`/subjects/${encodeURIComponent(subject)}/versions/latest`)) as {
+        schema?: unknown;
+      } | null;
+      return typeof body?.schema === 'string' ? body.schema : null;
+    } catch (error) {
+      throw registryError(error, { url: this.url, subject });
+    }
+  }
+
   async #globalCompatibility(): Promise<string | null> {
     return this.#compatibility('/config').catch(() => null);
   }
 
   /** GET a `/config` resource: its level, or null when the registry has none (404). */
   async #compatibility(path: string): Promise<string | null> {
+    const body = (await this.#get(path)) as { compatibilityLevel?: unknown; compatibility?: unknown } | null;
+    const level = body?.compatibilityLevel ?? body?.compatibility;
+    return typeof level === 'string' ? level.toUpperCase() : null;
+  }
+
+  /** GET a resource of the Confluent API: its JSON body, null when not found (404) or not JSON. */
+  async #get(path: string): Promise<unknown> {
     const response = await fetch(`${this.url}${path}`, {
       headers: {
         accept: 'application/vnd.schemaregistry.v1+json, application/json',
@@ -134,14 +153,11 @@ export class SchemaRegistryClient {
         status: response.status,
       });
     }
-    let body: { compatibilityLevel?: unknown; compatibility?: unknown } = {};
     try {
-      body = JSON.parse(text) as typeof body;
+      return JSON.parse(text) as unknown;
     } catch {
-      // not JSON: no level to read
+      return null; // not JSON: nothing to read
     }
-    const level = body.compatibilityLevel ?? body.compatibility;
-    return typeof level === 'string' ? level.toUpperCase() : null;
   }
 
   /**

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TableSchema } from '../core/schema.ts';
-import { describeTableChange } from './schema-diff.ts';
-import { small } from './test-tables.ts';
+import { buildTableSchemas } from './schema-builder.ts';
+import { describeAvroChange, describeTableChange } from './schema-diff.ts';
+import { postgresSourceFields, small } from './test-tables.ts';
 
 test('column changes are described in words', () => {
   const after: TableSchema = {
@@ -23,4 +24,34 @@ test('column changes are described in words', () => {
   );
   assert.match(describeTableChange(undefined, after), /no earlier version/);
   assert.match(describeTableChange(small, small), /no column change/);
+});
+
+test('changes between registered Avro schemas (envelopes or keys) are described in words', () => {
+  const schemas = (table: TableSchema) =>
+    buildTableSchemas(table, {
+      topic: 'shop.public.orders',
+      connector: 'postgresql',
+      sourceFields: postgresSourceFields,
+    });
+  const after: TableSchema = {
+    ...small,
+    primaryKey: ['id', 'tier'],
+    columns: [
+      { name: 'id', type: { kind: 'int64' }, nullable: false, sourceType: 'bigint' },
+      { name: 'tier', type: { kind: 'string' }, nullable: false, sourceType: 'text' },
+      { name: 'at', type: { kind: 'timestamp-micros' }, nullable: true, sourceType: 'timestamptz' },
+    ],
+  };
+  // Through JSON, as the registry hands schemas back.
+  const registered = JSON.parse(JSON.stringify(schemas(small).envelope)) as unknown;
+  assert.equal(
+    describeAvroChange(registered, schemas(after).envelope),
+    'changed column id from int not null to long not null, added column tier (string not null), added column at (timestamp-micros), dropped column note',
+  );
+  assert.equal(
+    describeAvroChange(schemas(small).key, schemas(after).key),
+    'changed column id from int not null to long not null, added column tier (string not null)',
+  );
+  assert.equal(describeAvroChange(registered, schemas(small).envelope), null);
+  assert.equal(describeAvroChange('"string"', schemas(small).envelope), null);
 });

@@ -11,6 +11,10 @@ export function defaultPublication(name: string): string {
   return defaultSlot(name);
 }
 
+export function defaultOffsetsTopic(name: string): string {
+  return `tributary-offsets-${name}`;
+}
+
 export function defaultClientId(name: string): string {
   return `tributary-${name}`;
 }

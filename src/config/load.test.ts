@@ -95,7 +95,7 @@ describe('defaults', () => {
       partitions: 1,
       replicationFactor: -1,
       cleanupPolicy: 'compact,delete',
-      offsets: 'tributary-offsets',
+      offsets: 'tributary-offsets-shop',
       tombstones: true,
       keyColumns: {},
     });

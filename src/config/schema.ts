@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { defaultClientId, defaultPublication, defaultServerId, defaultSlot } from './derive.ts';
+import {
+  defaultClientId,
+  defaultOffsetsTopic,
+  defaultPublication,
+  defaultServerId,
+  defaultSlot,
+} from './derive.ts';
 import { sourceUrlProblem, urlDatabase, urlPassword, withUrlPassword } from './url.ts';
 
 /**
@@ -178,7 +184,8 @@ const topicsSchema = z
       .default(-1),
     cleanupPolicy: z.enum(['delete', 'compact', 'compact,delete']).default('compact,delete'),
     /** The compacted topic holding committed source positions. */
-    offsets: topicName.default('tributary-offsets'),
+    /** The compacted topic of committed positions. Default `tributary-offsets-<name>`: one per connector, so no other producer's open transaction delays a restart. */
+    offsets: topicName.optional(),
     tombstones: z.boolean().default(true),
     /** `schema.table` → key columns, for tables without a primary key (Debezium's message.key.columns). */
     keyColumns: z.record(tableName, z.array(nonEmpty).min(1)).default({}),
@@ -248,7 +255,11 @@ export const configSchema = configObjectSchema.transform((config) => {
       serverId: source.serverId ?? defaultServerId(config.name),
     },
     kafka: { ...kafka, clientId: kafka.clientId ?? defaultClientId(config.name) },
-    topics: { ...topics, prefix: topics.prefix ?? config.name },
+    topics: {
+      ...topics,
+      prefix: topics.prefix ?? config.name,
+      offsets: topics.offsets ?? defaultOffsetsTopic(config.name),
+    },
   };
 });
 

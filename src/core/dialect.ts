@@ -36,12 +36,16 @@ export interface Dialect {
   /** Checks server settings and privileges; an empty list means ready to run. */
   check(): Promise<CheckProblem[]>;
   open(options: OpenOptions): Promise<ChangeStream>;
+  /** What `tributary status` shows of the source beside a committed offset: server position, lag, slot. */
+  describe(offset: SourceOffset | null): Promise<Record<string, unknown>>;
 }
 
 export interface ChangeStream extends AsyncIterable<SourceMessage> {
   /** Everything up to and including `offset` is durable in Kafka: the source may release it. */
   acknowledge(offset: SourceOffset): Promise<void>;
   close(): Promise<void>;
+  /** Bytes of source log written after the last acknowledged position, when the source can tell. */
+  lagBytes?(): Promise<number | null>;
 }
 
 export interface DialectContext {

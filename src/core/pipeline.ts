@@ -17,6 +17,8 @@ export interface Envelope {
 /** Encodes the events of one table version (schemas registered beforehand). */
 export interface TableEncoder {
   readonly topic: string;
+  /** Whether the topic takes records without a key (it is not compacted): truncates need it. */
+  readonly nullKeys: boolean;
   /** Confluent-framed Avro key, or null for tables with no key. */
   encodeKey(row: Row): Buffer | null;
   /** Confluent-framed Avro value. */
@@ -47,7 +49,14 @@ export interface BatchBounds {
 
 export interface PipelineObserver {
   onEvents?(table: string, op: string, count: number): void;
-  onCommit?(info: { events: number; bytes: number; sourceTransactions: number; offset: SourceOffset }): void;
+  onCommit?(info: {
+    events: number;
+    bytes: number;
+    sourceTransactions: number;
+    offset: SourceOffset;
+    /** Source commit time of the last transaction in this Kafka transaction (0 for heartbeats only). */
+    sourceCommitTimeMs: number;
+  }): void;
 }
 
 export interface PipelineOptions {
@@ -81,11 +90,14 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   const { stream, sink, batch, signal, logger } = options;
   const schemas = new Map<string, TableSchema>();
   const encoders = new Map<string, TableEncoder>();
+  const truncatesSkipped = new Set<string>();
 
   let inSourceTx = false;
   let txId: string | null = null;
   let commitTimeMs = 0;
   let totalOrder = 0n;
+  /** Events of the open source transaction already in the open Kafka transaction. */
+  let txEvents = 0;
   const tableOrder = new Map<string, bigint>();
 
   let pendingOffset: SourceOffset | null = null;
@@ -104,7 +116,12 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     if (!encoder) {
       const schema = schemas.get(key);
       if (!schema) throw new Error(`no schema announced for ${key} before its first change`);
-      encoder = await options.encoders.forTable(schema);
+      try {
+        encoder = await options.encoders.forTable(schema);
+      } catch (error) {
+        await commitBeforeStop(error);
+        throw error;
+      }
       encoders.set(key, encoder);
     }
     return encoder;
@@ -128,30 +145,87 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     };
   }
 
-  async function onChange(message: ChangeMessage | TruncateMessage): Promise<void> {
-    const key = tableKey(message.table);
-    const encoder = await encoderFor(key);
-    const isTruncate = message.kind === 'truncate';
-    const before = isTruncate ? null : message.before;
-    const after = isTruncate ? null : message.after;
+  /** Encodes one event (and its tombstone after a delete) into the open Kafka transaction. */
+  async function emit(
+    encoder: TableEncoder,
+    table: string,
+    op: Envelope['op'],
+    before: Row | null,
+    after: Row | null,
+    source: Record<string, unknown>,
+    keyBytes: Buffer | null,
+  ): Promise<void> {
     const value = encoder.encodeValue({
       before,
       after,
-      source: sourceBlock(message.source),
-      op: isTruncate ? 't' : message.op,
+      source,
+      op,
       tsMs: BigInt(Date.now()),
-      transaction: transactionBlock(key),
+      transaction: transactionBlock(table),
     });
-    const keyBytes = isTruncate ? null : encoder.encodeKey((after ?? before)!);
     const records: OutgoingRecord[] = [{ topic: encoder.topic, key: keyBytes, value }];
     // A tombstone lets compaction drop the deleted key.
-    if (!isTruncate && message.op === 'd' && options.tombstones && keyBytes) {
+    if (op === 'd' && options.tombstones && keyBytes)
       records.push({ topic: encoder.topic, key: keyBytes, value: null });
-    }
     await sink.add(records);
+    txEvents += 1;
     batchEvents += 1;
     batchBytes += value.length + (keyBytes?.length ?? 0);
-    options.observer?.onEvents?.(key, isTruncate ? 't' : message.op, 1);
+    options.observer?.onEvents?.(table, op, 1);
+  }
+
+  async function onTruncate(message: TruncateMessage): Promise<void> {
+    const table = tableKey(message.table);
+    const encoder = await encoderFor(table);
+    // A truncate has no key, and compacted topics refuse records without one.
+    if (!encoder.nullKeys) {
+      if (!truncatesSkipped.has(table)) {
+        truncatesSkipped.add(table);
+        logger.warn(
+          { table, topic: encoder.topic },
+          'a TRUNCATE is not written to a compacted topic (it has no key); set topics.cleanupPolicy: delete to receive t events',
+        );
+      }
+      return;
+    }
+    await emit(encoder, table, 't', null, null, sourceBlock(message.source), null);
+  }
+
+  async function onChange(message: ChangeMessage): Promise<void> {
+    const table = tableKey(message.table);
+    const encoder = await encoderFor(table);
+    const { op, before, after } = message;
+    const source = sourceBlock(message.source);
+    const keyBytes = encoder.encodeKey((after ?? before)!);
+    if (op === 'u' && before && keyBytes) {
+      // A primary-key change is, for a keyed topic, the old key deleted and the
+      // new one created (as Debezium does), so compaction drops the old key.
+      const oldKey = encoder.encodeKey(before);
+      if (oldKey && !oldKey.equals(keyBytes)) {
+        await emit(encoder, table, 'd', before, null, source, oldKey);
+        await emit(encoder, table, 'c', null, after, source, keyBytes);
+        return;
+      }
+    }
+    await emit(encoder, table, op, before, after, source, keyBytes);
+  }
+
+  /**
+   * A final error (a schema the registry refuses) stops the stream at this
+   * change. The source transactions completed before it wait in the open Kafka
+   * transaction: commit them, so only the refused transaction and what follows
+   * wait for the fix. Not possible once this transaction has events of its own
+   * in the Kafka transaction (they would commit without the rest); then
+   * everything since the last commit is streamed again on restart.
+   */
+  async function commitBeforeStop(error: unknown): Promise<void> {
+    if (!(error instanceof TributaryError) || error.retriable) return;
+    if (txEvents > 0 || pendingOffset === null) return;
+    try {
+      await flush();
+    } catch (flushError) {
+      logger.warn({ err: flushError }, 'could not commit the transactions before the failed one');
+    }
   }
 
   async function flush(): Promise<void> {
@@ -163,6 +237,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       bytes: batchBytes,
       sourceTransactions: batchTransactions,
       offset,
+      sourceCommitTimeMs: batchTransactions > 0 ? commitTimeMs : 0,
     });
     pendingOffset = null;
     batchEvents = 0;
@@ -183,12 +258,13 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
         txId = message.txId;
         commitTimeMs = message.commitTimeMs;
         totalOrder = 0n;
+        txEvents = 0;
         tableOrder.clear();
         return;
       case 'change':
       case 'truncate':
         if (!inSourceTx) throw new Error(`${message.kind} outside a source transaction`);
-        await onChange(message);
+        await (message.kind === 'change' ? onChange(message) : onTruncate(message));
         return;
       case 'commit':
         inSourceTx = false;

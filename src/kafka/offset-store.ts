@@ -14,6 +14,45 @@ export function encodeOffset(offset: SourceOffset): Buffer {
   return Buffer.from(JSON.stringify({ offset, committedAt: Date.now() } satisfies StoredOffset));
 }
 
+type ListOffsetsCluster = {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addTargetTopic(topic: string): Promise<void>;
+  findTopicPartitionMetadata(topic: string): Array<{ partitionId: number }>;
+  fetchTopicsOffset(
+    topics: Array<{ topic: string; fromBeginning: boolean; partitions: Array<{ partition: number }> }>,
+  ): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
+};
+
+const READ_UNCOMMITTED = 0;
+
+/**
+ * The log end offset of each partition of `topic`. kafkajs's admin lists
+ * offsets read_committed, which answers the last stable offset: the start of
+ * the oldest open transaction. Reading only that far returns a stale offset
+ * whenever any producer (another connector sharing the topic) has a
+ * transaction open. kafkajs (2.2.4, pinned) has no public read_uncommitted
+ * ListOffsets, so this uses its cluster factory.
+ */
+async function logEndOffsets(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
+  const createCluster = Object.getOwnPropertySymbols(kafka)
+    .filter((symbol) => symbol.description === 'private:Kafka:createCluster')
+    .map((symbol) => (kafka as unknown as Record<symbol, unknown>)[symbol])[0] as
+    | ((options: { allowAutoTopicCreation: boolean; isolationLevel: number }) => ListOffsetsCluster)
+    | undefined;
+  if (!createCluster) throw new Error('kafkajs internals changed: no cluster factory for ListOffsets');
+  const cluster = createCluster({ allowAutoTopicCreation: false, isolationLevel: READ_UNCOMMITTED });
+  await cluster.connect();
+  try {
+    await cluster.addTargetTopic(topic);
+    const partitions = cluster.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId }));
+    const [offsets] = await cluster.fetchTopicsOffset([{ topic, fromBeginning: false, partitions }]);
+    return new Map((offsets?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+  } finally {
+    await cluster.disconnect();
+  }
+}
+
 /**
  * Reads the last committed offset of `connector` from the compacted offsets
  * topic, as a read_committed consumer sees it: an offset written in an aborted
@@ -26,15 +65,9 @@ export async function readCommittedOffset(options: {
   timeoutMs?: number;
 }): Promise<StoredOffset | null> {
   const { kafka, topic, connector } = options;
-  const admin = kafka.admin();
-  await admin.connect();
-  let ends: Map<number, bigint>;
-  try {
-    const partitions = await admin.fetchTopicOffsets(topic);
-    ends = new Map(partitions.map((p) => [p.partition, BigInt(p.high)]));
-  } finally {
-    await admin.disconnect();
-  }
+  // The log end, not the last stable offset: another connector's open
+  // transaction on this shared topic must not hide offsets committed after it.
+  const ends = await logEndOffsets(kafka, topic);
   const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([partition]) => partition));
   if (pending.size === 0) return null;
 

@@ -83,6 +83,25 @@ export class TransactionalSink implements EventSink {
     this.state = 'ready';
   }
 
+  /**
+   * Deletes the connector's offset (a tombstone, in a transaction of its own):
+   * the next run starts over with a snapshot.
+   */
+  async clearOffset(): Promise<void> {
+    this.expect('ready');
+    this.transaction = await this.guard(() => this.producer!.transaction());
+    this.state = 'in-transaction';
+    this.pending.push({
+      topic: this.options.offsetsTopic,
+      key: Buffer.from(this.options.offsetKey),
+      value: null,
+    });
+    await this.sendPending();
+    await this.guard(() => this.transaction!.commit());
+    this.transaction = null;
+    this.state = 'ready';
+  }
+
   async close(): Promise<void> {
     const producer = this.producer;
     if (this.transaction && this.state === 'in-transaction') {
@@ -153,6 +172,14 @@ export function kafkaError(error: unknown): TributaryError {
         cause: error,
       },
     );
+  }
+  if (type === 'INVALID_RECORD' || type === 'CORRUPT_MESSAGE') {
+    // Retrying cannot help: the same record would be refused again.
+    return new TributaryError(`Kafka refused a record: ${e.message}`, {
+      code: 'KAFKA_FAILED',
+      fix: 'compacted topics (cleanup.policy compact) refuse records without a key: check the topic configuration, topics.cleanupPolicy and topics.keyColumns for tables without a primary key',
+      cause: error,
+    });
   }
   if (UNREACHABLE_ERRORS.has(e.name ?? '')) {
     return new TributaryError(`Kafka is unreachable: ${e.message}`, {

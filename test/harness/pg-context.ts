@@ -1,47 +1,28 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import pino from 'pino';
-import { stringify } from 'yaml';
-import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.ts';
-import { Metrics } from '../../src/observe/metrics.ts';
-import { runConnector } from '../../src/run.ts';
+import { ConnectorTestContext, type Sql } from './connector-context.ts';
 import { stackEnv, uniqueName } from './stack.ts';
 
+export { exitOf, type ConfigOverrides, type RunningConnector } from './connector-context.ts';
+
 const env = stackEnv();
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
-type SourceInput = NonNullable<ConfigInput['source']>;
-
-/** Config overrides; `source` keys merge into the test's source settings. */
-export type ConfigOverrides = Omit<Partial<ConfigInput>, 'source'> & { source?: Partial<SourceInput> };
-
-export interface RunningConnector {
-  stop(): Promise<void>;
-  /** Settles when the connector returns or fails. */
-  done: Promise<void>;
+function sqlOf(client: pg.Client): Sql {
+  return async <Row>(text: string, params: unknown[] = []) =>
+    (await client.query(text, params)).rows as Row[];
 }
 
-/**
- * A fresh Postgres database and a connector name of its own, so tests run in
- * parallel without seeing each other's tables, slots, publications or topics.
- */
-export class PgTestContext implements AsyncDisposable {
-  readonly name: string;
-  readonly url: string;
+/** A fresh Postgres database (tables in `public`) and a connector name of its own. */
+export class PgTestContext extends ConnectorTestContext {
+  readonly dialect = 'postgres';
   readonly db: pg.Client;
+  readonly sql: Sql;
   private readonly database: string;
-  private readonly running = new Set<RunningConnector>();
-  private readonly children = new Set<ChildProcess>();
 
-  private constructor(name: string, database: string, url: string, db: pg.Client) {
-    this.name = name;
-    this.database = database;
-    this.url = url;
+  private constructor(name: string, url: string, db: pg.Client) {
+    super(name, url);
+    this.database = name;
     this.db = db;
+    this.sql = sqlOf(db);
   }
 
   static async open(): Promise<PgTestContext> {
@@ -54,71 +35,24 @@ export class PgTestContext implements AsyncDisposable {
     url.pathname = `/${name}`;
     const db = new pg.Client({ connectionString: url.toString() });
     await db.connect();
-    return new PgTestContext(name, name, url.toString(), db);
+    return new PgTestContext(name, url.toString(), db);
   }
 
-  topic(table: string, schema = 'public'): string {
-    return `${this.name}.${schema}.${table}`;
+  get schema(): string {
+    return 'public';
   }
 
-  configInput(overrides: ConfigOverrides = {}): ConfigInput {
-    const { source, ...rest } = overrides;
-    return {
-      name: this.name,
-      source: {
-        dialect: 'postgres',
-        url: this.url,
-        tables: { include: ['public.*'] },
-        heartbeatIntervalMs: 1000,
-        ...source,
-      },
-      kafka: { brokers: env.kafkaBrokers },
-      registry: { url: env.registryUrl },
-      topics: { prefix: this.name },
-      http: { port: 0 },
-      log: { level: (process.env.TEST_LOG_LEVEL as 'warn' | undefined) ?? 'warn', format: 'json' },
-      ...rest,
-    };
+  async session(): Promise<{ sql: Sql; end(): Promise<void> }> {
+    const client = new pg.Client({ connectionString: this.url });
+    await client.connect();
+    return { sql: sqlOf(client), end: () => client.end() };
   }
 
-  config(overrides: ConfigOverrides = {}): Config {
-    return configSchema.parse(this.configInput(overrides));
+  async insertSeries(table: string, count: number, values: string): Promise<void> {
+    await this.db.query(`INSERT INTO ${table} SELECT ${values} FROM generate_series(1, $1) g`, [count]);
   }
 
-  /** Runs the connector in this process until stop(). */
-  start(overrides: ConfigOverrides = {}): RunningConnector {
-    const config = this.config(overrides);
-    const controller = new AbortController();
-    const logger = pino({ level: config.log.level }, pino.destination(2));
-    const done = runConnector({ config, logger, metrics: new Metrics(), signal: controller.signal });
-    const handle: RunningConnector = {
-      done,
-      stop: async () => {
-        controller.abort();
-        await done;
-        this.running.delete(handle);
-      },
-    };
-    this.running.add(handle);
-    return handle;
-  }
-
-  /** Runs `tributary run` as a child process, for signal and crash tests. */
-  spawn(overrides: ConfigOverrides = {}): ChildProcess {
-    const dir = mkdtempSync(join(tmpdir(), 'tributary-test-'));
-    const file = join(dir, 'config.yaml');
-    writeFileSync(file, stringify(this.configInput(overrides)));
-    const child = spawn(process.execPath, [CLI, 'run', '--config', file], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    this.children.add(child);
-    child.once('exit', () => this.children.delete(child));
-    return child;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    for (const child of this.children) child.kill('SIGKILL');
-    for (const connector of [...this.running]) await connector.stop().catch(() => {});
+  protected async dropDatabase(): Promise<void> {
     await this.db.end().catch(() => {});
     const admin = new pg.Client({ connectionString: env.pgUrl });
     await admin.connect();
@@ -132,10 +66,4 @@ export class PgTestContext implements AsyncDisposable {
       await admin.end();
     }
   }
-}
-
-/** Waits for a child process to exit and returns its exit code (or signal name). */
-export function exitOf(child: ChildProcess): Promise<number | string> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
 }

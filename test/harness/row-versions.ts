@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import pg from 'pg';
+import type { ConnectorTestContext, Sql } from './connector-context.ts';
 import type { SeenEvent } from './kafka-events.ts';
 
 /**
@@ -10,8 +10,8 @@ import type { SeenEvent } from './kafka-events.ts';
  */
 export const ITEMS_DDL = 'CREATE TABLE items (id int PRIMARY KEY, v int NOT NULL, note text)';
 
-export async function loadItems(db: pg.Client, count: number): Promise<void> {
-  await db.query(`INSERT INTO items SELECT g, 0, 'row ' || g FROM generate_series(1, $1) g`, [count]);
+export async function loadItems(ctx: ConnectorTestContext, count: number): Promise<void> {
+  await ctx.insertSeries('items', count, `g, 0, CONCAT('row ', g)`);
 }
 
 /** Random small transactions (updates, inserts, deletes) until stop(). */
@@ -21,14 +21,14 @@ export class ItemsWriter {
   private readonly done: Promise<void>;
   private nextId: number;
 
-  constructor(url: string, options: { idRange: number; firstNewId: number; pauseMs?: number }) {
+  constructor(ctx: ConnectorTestContext, options: { idRange: number; firstNewId: number; pauseMs?: number }) {
     this.nextId = options.firstNewId;
-    this.done = this.loop(url, options.idRange, options.pauseMs ?? 0);
+    this.done = this.loop(ctx, options.idRange, options.pauseMs ?? 0);
   }
 
-  private async loop(url: string, idRange: number, pauseMs: number): Promise<void> {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
+  private async loop(ctx: ConnectorTestContext, idRange: number, pauseMs: number): Promise<void> {
+    const session = await ctx.session();
+    const client = { query: session.sql };
     try {
       while (this.running) {
         const pick = () => 1 + Math.floor(Math.random() * idRange);
@@ -42,7 +42,7 @@ export class ItemsWriter {
         if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
       }
     } finally {
-      await client.end();
+      await session.end();
     }
   }
 
@@ -66,7 +66,7 @@ interface KeyHistory {
  */
 export async function assertItemsMatch(
   events: SeenEvent[],
-  db: pg.Client,
+  sql: Sql,
   options: { resumedSnapshot?: boolean } = {},
 ): Promise<void> {
   const history = new Map<number, KeyHistory>();
@@ -120,9 +120,7 @@ export async function assertItemsMatch(
       }
     }
   }
-  const { rows } = await db.query<{ id: number; v: number; note: string | null }>(
-    'SELECT id, v, note FROM items',
-  );
+  const rows = await sql<{ id: number; v: number; note: string | null }>('SELECT id, v, note FROM items');
   const table = new Map(rows.map((r) => [r.id, r]));
   for (const [id, row] of table) {
     const image = last.get(id);

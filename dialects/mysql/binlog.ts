@@ -1,0 +1,318 @@
+import type mysql from 'mysql2/promise';
+import type { Logger } from 'pino';
+import ZongJi, {
+  type AnyBinlogEvent,
+  type DeleteRowsEvent,
+  type MariadbGtidEvent,
+  type QueryEvent,
+  type RotateEvent,
+  type TableMapEvent,
+  type UpdateRowsEvent,
+  type WriteRowsEvent,
+  type XidEvent,
+} from '@vlasky/zongji';
+import type { SourceMessage } from '../../src/core/change-event.ts';
+import { tableKey, type TableId, type TableSchema } from '../../src/core/schema.ts';
+import { AsyncQueue } from '../../src/core/async-queue.ts';
+import { endpointOf, mysqlError, type MysqlConnectionOptions } from './connection.ts';
+import { ExecutedGtids } from './gtid.ts';
+import { BINLOG_CONNECTION_OPTIONS } from './types.ts';
+import {
+  binlogRow,
+  sameSchema,
+  tableFromCatalog,
+  tableFromTableMap,
+  type MysqlTable,
+} from './table-schema.ts';
+
+/** Where the binlog is read from, and what a commit records: resume strictly after it. */
+export interface BinlogPosition {
+  file: string;
+  pos: number;
+  /** The executed GTIDs (MariaDB position or MySQL set), when the server has GTIDs. */
+  gtid: string | null;
+}
+
+export interface BinlogStreamOptions {
+  connection: MysqlConnectionOptions;
+  /** Our replica server id: unique among the server's replicas. */
+  replicaServerId: number;
+  /** The source server's own server_id, for `source.server_id`. */
+  sourceServerId: number;
+  isMariaDb: boolean;
+  start: BinlogPosition;
+  accepts: (id: TableId) => boolean;
+  /** zongji's table filter, so rows of other tables are not even decoded. */
+  includeSchema: Record<string, true | string[]>;
+  /** For servers without `binlog_row_metadata=FULL`: schemas from information_schema. */
+  catalog: mysql.Connection;
+  logger: Logger;
+  queueCapacity?: number;
+}
+
+const EVENTS = [
+  'rotate',
+  'tablemap',
+  'writerows',
+  'updaterows',
+  'deleterows',
+  'xid',
+  'query',
+  'mariadbgtid',
+  'gtid',
+  'anonymousgtid',
+];
+const TRUNCATE =
+  /^TRUNCATE\s+(?:TABLE\s+)?(?:`((?:[^`]|``)+)`|([^`.\s]+))(?:\.(?:`((?:[^`]|``)+)`|([^`\s;]+)))?/i;
+/** Raw events buffered before the binlog socket is paused (backpressure). */
+const PAUSE_AT = 2_000;
+const RESUME_AT = 200;
+
+interface OpenTransaction {
+  gtid: string | null;
+  /** Where the transaction starts in the binlog: Debezium's `source.pos`. */
+  pos: number;
+  /** Opened by a GTID event rather than a BEGIN query: a lone statement (DDL) ends it. */
+  byGtid: boolean;
+}
+
+/**
+ * Reads the binlog through zongji into a bounded queue of source messages.
+ * Each TABLE_MAP event (with FULL row metadata) gives the table's schema as
+ * of that point in the log, so DDL needs no parsing: a changed schema is
+ * announced before the first row that uses it.
+ */
+export class MysqlBinlogStream {
+  readonly queue: AsyncQueue<SourceMessage>;
+  private readonly options: BinlogStreamOptions;
+  private readonly zongji: ZongJi;
+  private readonly raw: AnyBinlogEvent[] = [];
+  private readonly tablesById = new Map<number, MysqlTable>();
+  private readonly announced = new Map<string, TableSchema>();
+  private readonly executed: ExecutedGtids | null;
+  private file: string;
+  private tx: OpenTransaction | null = null;
+  private draining = false;
+  private paused = false;
+  private stopped = false;
+  private warnedNoMetadata = false;
+
+  constructor(options: BinlogStreamOptions) {
+    this.options = options;
+    this.queue = new AsyncQueue(options.queueCapacity ?? 10_000);
+    this.file = options.start.file;
+    this.executed =
+      options.start.gtid !== null ? ExecutedGtids.parse(options.start.gtid, options.isMariaDb) : null;
+    const endpoint = endpointOf(options.connection.url);
+    this.zongji = new ZongJi({
+      host: endpoint.host,
+      port: endpoint.port,
+      user: endpoint.user,
+      password: endpoint.password,
+      // Exact values: dates as text (JS Dates lose microseconds), UTC, JSON as text.
+      ...BINLOG_CONNECTION_OPTIONS,
+    });
+  }
+
+  start(): void {
+    const { start, logger } = this.options;
+    this.zongji.on('binlog', (event: AnyBinlogEvent) => {
+      this.raw.push(event);
+      if (this.raw.length >= PAUSE_AT && !this.paused) {
+        this.paused = true;
+        this.zongji.connection?.pause();
+      }
+      void this.drain();
+    });
+    this.zongji.on('error', (error: Error) => this.fail(error));
+    const from = start.gtid ? { gtidSet: start.gtid } : { filename: start.file, position: start.pos };
+    this.zongji.start({
+      serverId: this.options.replicaServerId,
+      includeEvents: EVENTS,
+      includeSchema: this.options.includeSchema,
+      ...from,
+    });
+    logger.info({ from: start, serverId: this.options.replicaServerId }, 'streaming from the binlog');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.queue.end();
+    this.zongji.removeAllListeners('binlog');
+    this.zongji.on('error', () => {});
+    this.zongji.stop();
+  }
+
+  private fail(error: unknown): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.queue.fail(mysqlError(error, 'reading the binlog'));
+    this.zongji.stop();
+  }
+
+  /** Handles raw events one at a time, in log order, awaiting room in the queue. */
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.raw.length > 0 && !this.stopped) {
+        await this.handle(this.raw.shift()!);
+        if (this.paused && this.raw.length <= RESUME_AT) {
+          this.paused = false;
+          this.zongji.connection?.resume();
+        }
+      }
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async handle(event: AnyBinlogEvent): Promise<void> {
+    switch (event.getTypeName()) {
+      case 'Rotate':
+        this.file = (event as RotateEvent).binlogName;
+        return;
+      case 'MariadbGtid':
+      case 'Gtid':
+        await this.begin((event as MariadbGtidEvent).gtid, event, true);
+        return;
+      case 'AnonymousGtid':
+        await this.begin(null, event, true);
+        return;
+      case 'Query':
+        await this.onQuery(event as QueryEvent);
+        return;
+      case 'TableMap':
+        await this.onTableMap(event as TableMapEvent);
+        return;
+      case 'WriteRows':
+      case 'UpdateRows':
+      case 'DeleteRows':
+        await this.onRows(event as WriteRowsEvent | UpdateRowsEvent | DeleteRowsEvent);
+        return;
+      case 'Xid':
+        await this.commit(event as XidEvent);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async begin(gtid: string | null, event: AnyBinlogEvent, byGtid: boolean): Promise<void> {
+    this.tx = { gtid, pos: event.nextPosition - event.size, byGtid };
+    await this.queue.push({ kind: 'begin', txId: gtid, commitTimeMs: event.timestamp });
+  }
+
+  private async commit(event: AnyBinlogEvent): Promise<void> {
+    if (!this.tx) return;
+    if (this.tx.gtid && this.executed) this.executed.add(this.tx.gtid);
+    this.tx = null;
+    await this.queue.push({
+      kind: 'commit',
+      offset: { file: this.file, pos: event.nextPosition, gtid: this.executed?.toString() ?? null },
+    });
+  }
+
+  private async onQuery(event: QueryEvent): Promise<void> {
+    const statement = event.query.trim();
+    const upper = statement.slice(0, 16).toUpperCase();
+    if (upper === 'BEGIN') {
+      if (!this.tx) await this.begin(null, event, false);
+      return;
+    }
+    if (upper === 'COMMIT' || upper.startsWith('ROLLBACK')) {
+      await this.commit(event);
+      return;
+    }
+    // Any other statement is DDL (or similar) and stands alone.
+    if (!this.tx) await this.begin(null, event, true);
+    const truncated = TRUNCATE.exec(statement);
+    if (truncated) {
+      const first = (truncated[1] ?? truncated[2])!.replaceAll('``', '`');
+      const second = (truncated[3] ?? truncated[4])?.replaceAll('``', '`');
+      const id: TableId = second ? { schema: first, table: second } : { schema: event.schema, table: first };
+      if (this.options.accepts(id)) {
+        if (!this.announced.has(tableKey(id))) {
+          // No row event announced this table yet: its schema comes from the catalog.
+          const table = await tableFromCatalog(this.options.catalog, id);
+          this.announced.set(tableKey(id), table.schema);
+          await this.queue.push({ kind: 'schema', table: table.schema });
+        }
+        await this.queue.push({ kind: 'truncate', table: id, source: this.source(id, 0) });
+      }
+    }
+    if (this.tx?.byGtid) await this.commit(event);
+  }
+
+  private async onTableMap(event: TableMapEvent): Promise<void> {
+    const id: TableId = { schema: event.schemaName, table: event.tableName };
+    if (!this.options.accepts(id)) return;
+    let table: MysqlTable;
+    if (
+      event.hasSelfDescribingMetadata() &&
+      !(this.options.isMariaDb && event.hasAmbiguousTemporalColumns())
+    ) {
+      table = tableFromTableMap(event);
+    } else {
+      if (!this.warnedNoMetadata) {
+        this.warnedNoMetadata = true;
+        this.options.logger.warn(
+          { table: tableKey(id) },
+          'a TABLE_MAP event carries no full column metadata: schemas come from information_schema, which may not match older events across DDL (set binlog_row_metadata=FULL)',
+        );
+      }
+      table = await tableFromCatalog(this.options.catalog, id);
+    }
+    this.tablesById.set(event.tableId, table);
+    const key = tableKey(id);
+    const previous = this.announced.get(key);
+    if (!previous || !sameSchema(previous, table.schema)) {
+      this.announced.set(key, table.schema);
+      await this.queue.push({ kind: 'schema', table: table.schema });
+    }
+  }
+
+  private async onRows(event: WriteRowsEvent | UpdateRowsEvent | DeleteRowsEvent): Promise<void> {
+    const table = this.tablesById.get(event.tableId);
+    if (!table) return;
+    const kind = event.getTypeName();
+    for (let i = 0; i < event.rows.length; i++) {
+      const source = this.source(table.id, i);
+      if (kind === 'WriteRows') {
+        const after = binlogRow(table, (event as WriteRowsEvent).rows[i]!);
+        await this.queue.push({ kind: 'change', op: 'c', table: table.id, before: null, after, source });
+      } else if (kind === 'UpdateRows') {
+        const row = (event as UpdateRowsEvent).rows[i]!;
+        await this.queue.push({
+          kind: 'change',
+          op: 'u',
+          table: table.id,
+          before: binlogRow(table, row.before),
+          after: binlogRow(table, row.after),
+          source,
+        });
+      } else {
+        const before = binlogRow(table, (event as DeleteRowsEvent).rows[i]!);
+        await this.queue.push({ kind: 'change', op: 'd', table: table.id, before, after: null, source });
+      }
+    }
+  }
+
+  private source(id: TableId, row: number): Record<string, unknown> {
+    return {
+      snapshot: 'false',
+      db: id.schema,
+      sequence: null,
+      table: id.table,
+      server_id: BigInt(this.options.sourceServerId),
+      gtid: this.tx?.gtid ?? null,
+      file: this.file,
+      pos: BigInt(this.tx?.pos ?? 0),
+      row,
+      thread: null,
+      query: null,
+    };
+  }
+}

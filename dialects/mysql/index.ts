@@ -1,0 +1,267 @@
+import type mysql from 'mysql2/promise';
+import type { Logger } from 'pino';
+import type { SourceField, SourceMessage, SourceOffset } from '../../src/core/change-event.ts';
+import type { ChangeStream, CheckProblem, Dialect, OpenOptions } from '../../src/core/dialect.ts';
+import { TributaryError } from '../../src/core/errors.ts';
+import type { TableId } from '../../src/core/schema.ts';
+import { snapshotMessages, snapshotProgressOf } from '../../src/core/snapshot.ts';
+import { tableFilter, type TableSelection } from '../../src/core/table-filter.ts';
+import { MysqlBinlogStream, type BinlogPosition } from './binlog.ts';
+import { binlogFileExists, bytesBehind, checkServer, serverInfo, type ServerInfo } from './checks.ts';
+import { connect, mysqlError, type MysqlConnectionOptions } from './connection.ts';
+import { snapshotTable } from './snapshot.ts';
+import { tableFromCatalog } from './table-schema.ts';
+import { SNAPSHOT_CONNECTION_OPTIONS } from './types.ts';
+
+export interface MysqlDialectOptions {
+  connection: MysqlConnectionOptions;
+  tables: TableSelection;
+  /** Our replica server id on the binlog connection. */
+  serverId: number;
+  snapshot: { mode: 'initial' | 'never'; chunkSize: number };
+  logger: Logger;
+  onSnapshotRows?: (table: string, rows: number) => void;
+}
+
+/** Debezium's MySQL `source` fields after version, connector, name and ts_ms. */
+const SOURCE_FIELDS: readonly SourceField[] = [
+  { name: 'snapshot', type: { kind: 'string', semantic: 'enum' }, nullable: true },
+  { name: 'db', type: { kind: 'string' }, nullable: false },
+  { name: 'sequence', type: { kind: 'string' }, nullable: true },
+  { name: 'table', type: { kind: 'string' }, nullable: true },
+  { name: 'server_id', type: { kind: 'int64' }, nullable: false },
+  { name: 'gtid', type: { kind: 'string' }, nullable: true },
+  { name: 'file', type: { kind: 'string' }, nullable: false },
+  { name: 'pos', type: { kind: 'int64' }, nullable: false },
+  { name: 'row', type: { kind: 'int32' }, nullable: false },
+  { name: 'thread', type: { kind: 'int64' }, nullable: true },
+  { name: 'query', type: { kind: 'string' }, nullable: true },
+];
+
+const SYSTEM_SCHEMAS = ['mysql', 'information_schema', 'performance_schema', 'sys'];
+
+export function createMysqlDialect(options: MysqlDialectOptions): Dialect {
+  return {
+    connector: 'mysql',
+    sourceFields: SOURCE_FIELDS,
+    async check(): Promise<CheckProblem[]> {
+      const connection = await connect(options.connection);
+      try {
+        return await checkServer(connection, options.serverId);
+      } finally {
+        await connection.end().catch(() => {});
+      }
+    },
+    open: (openOptions) => openStream(options, openOptions),
+    async describe(offset: SourceOffset | null): Promise<Record<string, unknown>> {
+      const connection = await connect(options.connection);
+      try {
+        const info = await serverInfo(connection);
+        const committed = offset as MysqlOffset | null;
+        return {
+          server: { version: info.version, serverId: info.serverId },
+          serverPosition: await currentPosition(connection, info),
+          committedPosition: committed
+            ? { file: committed.file, pos: committed.pos, gtid: committed.gtid }
+            : null,
+          lagBytes: committed ? await bytesBehind(connection, committed.file, committed.pos) : null,
+        };
+      } finally {
+        await connection.end().catch(() => {});
+      }
+    },
+  };
+}
+
+async function listCapturedTables(
+  connection: mysql.Connection,
+  accepts: (id: TableId) => boolean,
+): Promise<TableId[]> {
+  const [rows] = await connection.query<mysql.RowDataPacket[]>(
+    `SELECT TABLE_SCHEMA AS \`schema\`, TABLE_NAME AS \`table\` FROM information_schema.TABLES
+      WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN (?) ORDER BY 1, 2`,
+    [SYSTEM_SCHEMAS],
+  );
+  return rows.map((r) => ({ schema: String(r.schema), table: String(r.table) })).filter(accepts);
+}
+
+/** The binlog position (and GTIDs) the current transaction's snapshot sits at. */
+async function currentPosition(connection: mysql.Connection, info: ServerInfo): Promise<BinlogPosition> {
+  let rows: mysql.RowDataPacket[];
+  try {
+    [rows] = await connection.query<mysql.RowDataPacket[]>('SHOW MASTER STATUS');
+  } catch {
+    [rows] = await connection.query<mysql.RowDataPacket[]>('SHOW BINARY LOG STATUS'); // MySQL 8.4+
+  }
+  const status = rows[0];
+  if (!status) {
+    throw new TributaryError('the server reports no binlog position (is log_bin on?)', {
+      code: 'SOURCE_SETTING',
+      fix: 'enable the binary log: log_bin=binlog and a server_id in the server config, then restart',
+    });
+  }
+  let gtid: string | null = null;
+  if (info.isMariaDb) {
+    const [pos] = await connection.query<mysql.RowDataPacket[]>('SELECT @@GLOBAL.gtid_binlog_pos AS pos');
+    gtid = String(pos[0]!.pos ?? '');
+  } else if (info.gtids) {
+    gtid = String(status.Executed_Gtid_Set ?? '').replace(/\s+/g, '');
+  }
+  return { file: String(status.File), pos: Number(status.Position), gtid };
+}
+
+interface MysqlOffset extends BinlogPosition {
+  snapshot?: unknown;
+}
+
+async function openStream(options: MysqlDialectOptions, { offset }: OpenOptions): Promise<ChangeStream> {
+  const { logger } = options;
+  const catalog = await connect(options.connection);
+  let snapshotConnection: mysql.Connection | null = null;
+  let binlog: MysqlBinlogStream | null = null;
+  const closeAll = async () => {
+    await binlog?.stop().catch(() => {});
+    await snapshotConnection?.end().catch(() => {});
+    await catalog.end().catch(() => {});
+  };
+  try {
+    const info = await serverInfo(catalog);
+    const problems = await checkServer(catalog, options.serverId);
+    const fatal = problems.filter((p) => p.subject !== 'gtid_mode');
+    for (const p of problems.filter((p) => p.subject === 'gtid_mode')) logger.warn({ fix: p.fix }, p.message);
+    if (fatal.length > 0) {
+      throw new TributaryError(
+        `MySQL is not ready for Tributary: ${fatal.map((p) => `${p.subject}: ${p.message}`).join('; ')}`,
+        {
+          code: 'SOURCE_SETTING',
+          fix: fatal.map((p) => p.fix).join('; '),
+        },
+      );
+    }
+    const accepts = tableFilter(options.tables);
+    const ids = await listCapturedTables(catalog, accepts);
+    if (ids.length === 0)
+      logger.warn(
+        { include: options.tables.include },
+        'no table matches source.tables; waiting for changes anyway',
+      );
+    const includeSchema: Record<string, string[]> = {};
+    for (const id of ids) (includeSchema[id.schema] ??= []).push(id.table);
+
+    const committed = offset as MysqlOffset | null;
+    const progress = snapshotProgressOf(offset);
+    let start: BinlogPosition;
+    let snapshot: AsyncGenerator<SourceMessage> | null = null;
+    if (committed && !progress) {
+      start = { file: committed.file, pos: committed.pos, gtid: committed.gtid };
+      if (!start.gtid && !(await binlogFileExists(catalog, start.file))) {
+        throw new TributaryError(
+          `binlog ${start.file}, where the committed offset points, was purged from the server`,
+          {
+            code: 'SOURCE_POSITION_LOST',
+            fix: 'take a new snapshot: `tributary reset --config <file>` clears the committed offset, then `tributary run` snapshots again; keep binlogs longer than the sidecar may be down',
+          },
+        );
+      }
+      logger.info({ position: start }, 'resuming after the committed offset');
+    } else if (progress) {
+      // The consistent snapshot died with the previous process: finish with a
+      // fresh one; the binlog from the original point replays every change since.
+      start = { file: committed!.file, pos: committed!.pos, gtid: committed!.gtid };
+      snapshotConnection = await connect(options.connection, SNAPSHOT_CONNECTION_OPTIONS);
+      await snapshotConnection.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      await snapshotConnection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+      logger.info({ progress }, 'resuming an interrupted snapshot');
+      snapshot = readSnapshot(options, snapshotConnection, catalog, ids, start, progress);
+    } else if (options.snapshot.mode === 'never') {
+      start = await currentPosition(catalog, info);
+      snapshot = (async function* () {
+        yield { kind: 'heartbeat', offset: { ...start } } satisfies SourceMessage;
+      })();
+    } else {
+      snapshotConnection = await connect(options.connection, SNAPSHOT_CONNECTION_OPTIONS);
+      // A brief global read lock pins the binlog position to the snapshot.
+      logger.info('snapshot: taking a global read lock to pin the binlog position');
+      await snapshotConnection.query('FLUSH TABLES WITH READ LOCK');
+      try {
+        await snapshotConnection.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        await snapshotConnection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+        start = await currentPosition(snapshotConnection, info);
+      } finally {
+        await snapshotConnection.query('UNLOCK TABLES');
+      }
+      logger.info({ position: start }, 'snapshot: position pinned, lock released');
+      snapshot = readSnapshot(options, snapshotConnection, catalog, ids, start, null);
+    }
+
+    let acknowledged: BinlogPosition = start;
+    const stream = new MysqlBinlogStream({
+      connection: options.connection,
+      replicaServerId: options.serverId,
+      sourceServerId: info.serverId,
+      isMariaDb: info.isMariaDb,
+      start,
+      accepts,
+      includeSchema,
+      catalog,
+      logger,
+    });
+    binlog = stream;
+    async function* messages(): AsyncGenerator<SourceMessage> {
+      if (snapshot) {
+        yield* snapshot;
+        await snapshotConnection?.end().catch(() => {});
+        snapshotConnection = null;
+      }
+      stream.start();
+      yield* stream.queue;
+    }
+    return {
+      [Symbol.asyncIterator]: () => messages(),
+      // The binlog has no server-side acknowledgement: the committed offset is the position.
+      acknowledge: async (acked) => {
+        acknowledged = acked as unknown as BinlogPosition;
+      },
+      close: closeAll,
+      lagBytes: () => bytesBehind(catalog, acknowledged.file, acknowledged.pos),
+    };
+  } catch (error) {
+    await closeAll();
+    throw mysqlError(error, 'preparing the binlog stream');
+  }
+}
+
+function readSnapshot(
+  options: MysqlDialectOptions,
+  connection: mysql.Connection,
+  catalog: mysql.Connection,
+  ids: TableId[],
+  position: BinlogPosition,
+  progress: ReturnType<typeof snapshotProgressOf>,
+): AsyncGenerator<SourceMessage> {
+  return (async function* () {
+    const tables = [];
+    for (const id of ids) tables.push(await tableFromCatalog(catalog, id));
+    yield* snapshotMessages({
+      tables: tables.map((table) => snapshotTable(connection, table, options.snapshot.chunkSize)),
+      streamOffset: { ...position },
+      progress,
+      sourceFor: (table, snapshot) => ({
+        snapshot,
+        db: table.id.schema,
+        sequence: null,
+        table: table.id.table,
+        server_id: 0n,
+        gtid: null,
+        file: position.file,
+        pos: BigInt(position.pos),
+        row: 0,
+        thread: null,
+        query: null,
+      }),
+      logger: options.logger,
+      ...(options.onSnapshotRows ? { onRows: options.onSnapshotRows } : {}),
+    });
+    await connection.query('COMMIT').catch(() => {});
+  })();
+}

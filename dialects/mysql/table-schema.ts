@@ -1,0 +1,92 @@
+import type mysql from 'mysql2/promise';
+import type { TableMapEvent } from '@vlasky/zongji';
+import type { Row, TableId, TableSchema } from '../../src/core/schema.ts';
+import type { MysqlColumn } from './column.ts';
+import {
+  columnsFromInformationSchema,
+  columnsFromTableMap,
+  INFORMATION_SCHEMA_COLUMNS_SQL,
+} from './columns.ts';
+import { binlogValueParser, columnTypeFor, snapshotValueParser } from './types.ts';
+
+/** A captured table version: its neutral schema and how to turn native values into canonical rows. */
+export interface MysqlTable {
+  id: TableId;
+  schema: TableSchema;
+  columns: MysqlColumn[];
+  /** Converters for values as zongji decodes them from row events. */
+  binlogParsers: Array<(value: unknown) => unknown>;
+  /** Converters for values as the snapshot connection returns them. */
+  snapshotParsers: Array<(value: unknown) => unknown>;
+}
+
+function buildTable(id: TableId, columns: MysqlColumn[], primaryKey: string[]): MysqlTable {
+  const schema: TableSchema = {
+    id,
+    primaryKey,
+    columns: columns.map((column) => {
+      const { type, sourceType, forceNullable } = columnTypeFor(column);
+      // Some types yield null for values Avro cannot carry (zero dates), even in NOT NULL columns.
+      return { name: column.name, type, sourceType, nullable: column.nullable || forceNullable === true };
+    }),
+  };
+  return {
+    id,
+    schema,
+    columns,
+    binlogParsers: columns.map(binlogValueParser),
+    snapshotParsers: columns.map(snapshotValueParser),
+  };
+}
+
+/** The table as of a TABLE_MAP event with `binlog_row_metadata=FULL`: the schema at that point in the log. */
+export function tableFromTableMap(event: TableMapEvent): MysqlTable {
+  const { columns, primaryKey } = columnsFromTableMap(event);
+  return buildTable({ schema: event.schemaName, table: event.tableName }, columns, primaryKey);
+}
+
+/** The table as the data dictionary has it now (snapshot, or servers without FULL row metadata). */
+export async function tableFromCatalog(connection: mysql.Connection, id: TableId): Promise<MysqlTable> {
+  const [rows] = await connection.query<mysql.RowDataPacket[]>(INFORMATION_SCHEMA_COLUMNS_SQL, [
+    id.schema,
+    id.table,
+  ]);
+  const [keys] = await connection.query<mysql.RowDataPacket[]>(
+    `SELECT COLUMN_NAME AS name FROM information_schema.STATISTICS
+      WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX`,
+    [id.schema, id.table],
+  );
+  return buildTable(
+    id,
+    columnsFromInformationSchema(rows),
+    keys.map((k) => String(k.name)),
+  );
+}
+
+/** A row event's row (column name → zongji value) to a canonical row. */
+export function binlogRow(table: MysqlTable, values: Record<string, unknown>): Row {
+  const row: Row = {};
+  const { columns, binlogParsers } = table;
+  for (let i = 0; i < columns.length; i++) {
+    const name = columns[i]!.name;
+    const value = values[name];
+    row[name] = value == null ? null : binlogParsers[i]!(value);
+  }
+  return row;
+}
+
+/** A snapshot row (positional, in column order) to a canonical row. */
+export function snapshotRow(table: MysqlTable, values: readonly unknown[]): Row {
+  const row: Row = {};
+  const { columns, snapshotParsers } = table;
+  for (let i = 0; i < columns.length; i++) {
+    const value = values[i];
+    row[columns[i]!.name] = value == null ? null : snapshotParsers[i]!(value);
+  }
+  return row;
+}
+
+/** Two versions of a table differ in what consumers see: the schema must be announced again. */
+export function sameSchema(a: TableSchema, b: TableSchema): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,62 @@
+import type { Logger } from 'pino';
+import type { Config } from './config/schema.ts';
+import { snapshotProgressOf } from './core/snapshot.ts';
+import { createDialect } from './dialects.ts';
+import { createKafka } from './kafka/kafka-client.ts';
+import { readCommittedOffset } from './kafka/offset-store.ts';
+import { TransactionalSink } from './kafka/transactional-sink.ts';
+
+export function transactionalIdOf(config: Config): string {
+  return `tributary-${config.name}`;
+}
+
+/** `tributary status`: the committed position, snapshot progress and how far the source is ahead. */
+export async function connectorStatus(config: Config, logger: Logger): Promise<Record<string, unknown>> {
+  const kafka = createKafka(config.kafka, logger);
+  const stored = await readCommittedOffset({
+    kafka,
+    topic: config.topics.offsets,
+    connector: config.name,
+  }).catch((error: unknown) => {
+    // No offsets topic yet: the connector never ran.
+    if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return null;
+    throw error;
+  });
+  const progress = snapshotProgressOf(stored?.offset ?? null);
+  const source = await createDialect(config, logger).describe(stored?.offset ?? null);
+  return {
+    connector: config.name,
+    dialect: config.source.dialect,
+    state: !stored
+      ? 'never committed (the next run snapshots first)'
+      : progress
+        ? 'snapshot in progress'
+        : 'streaming',
+    committedAt: stored ? new Date(stored.committedAt).toISOString() : null,
+    offset: stored?.offset ?? null,
+    snapshot: progress ? { tablesCompleted: progress.completed.length, table: progress.table ?? null } : null,
+    source,
+  };
+}
+
+/**
+ * `tributary reset`: deletes the committed offset so the next run takes a new
+ * snapshot. Its producer fences a running instance of the same connector,
+ * which then stops.
+ */
+export async function resetConnector(config: Config, logger: Logger): Promise<void> {
+  const kafka = createKafka(config.kafka, logger);
+  const sink = new TransactionalSink({
+    kafka,
+    transactionalId: transactionalIdOf(config),
+    offsetsTopic: config.topics.offsets,
+    offsetKey: config.name,
+    transactionTimeoutMs: config.kafka.transactionTimeoutMs,
+  });
+  await sink.connect();
+  try {
+    await sink.clearOffset();
+  } finally {
+    await sink.close();
+  }
+}

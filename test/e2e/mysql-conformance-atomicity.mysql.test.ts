@@ -1,0 +1,4 @@
+import { atomicitySuite } from '../conformance/atomicity.ts';
+import { MysqlTestContext } from '../harness/mysql-context.ts';
+
+atomicitySuite(() => MysqlTestContext.open());

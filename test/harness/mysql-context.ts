@@ -1,0 +1,76 @@
+import mysql from 'mysql2/promise';
+import { ConnectorTestContext, type Sql } from './connector-context.ts';
+import { stackEnv, uniqueName } from './stack.ts';
+
+const env = stackEnv();
+
+/** `$1`-style placeholders (shared test SQL) to mysql2's `?`. */
+function sqlOf(connection: mysql.Connection): Sql {
+  return async <Row>(text: string, params: unknown[] = []) => {
+    const [rows] = await connection.query(text.replace(/\$\d+/g, '?'), params);
+    return (Array.isArray(rows) ? rows : []) as Row[];
+  };
+}
+
+async function open(url: string): Promise<mysql.Connection> {
+  return mysql.createConnection({
+    uri: url,
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    timezone: 'Z',
+  });
+}
+
+/** A fresh MariaDB database and a connector name of its own. */
+export class MysqlTestContext extends ConnectorTestContext {
+  readonly dialect = 'mysql';
+  readonly db: mysql.Connection;
+  readonly sql: Sql;
+  private readonly database: string;
+
+  private constructor(name: string, url: string, db: mysql.Connection) {
+    super(name, url);
+    this.database = name;
+    this.db = db;
+    this.sql = sqlOf(db);
+  }
+
+  static async open(): Promise<MysqlTestContext> {
+    const name = uniqueName('t');
+    const admin = await open(env.mysqlUrl);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(env.mysqlUrl);
+    url.pathname = `/${name}`;
+    return new MysqlTestContext(name, url.toString(), await open(url.toString()));
+  }
+
+  get schema(): string {
+    return this.database;
+  }
+
+  /** Every test context reads the binlog with a replica server id of its own. */
+  private readonly serverId = 10_000 + Math.floor(Math.random() * 1_000_000);
+
+  protected override sourceDefaults() {
+    return { serverId: this.serverId };
+  }
+
+  async session(): Promise<{ sql: Sql; end(): Promise<void> }> {
+    const connection = await open(this.url);
+    return { sql: sqlOf(connection), end: () => connection.end() };
+  }
+
+  async insertSeries(table: string, count: number, values: string): Promise<void> {
+    // MariaDB's sequence engine: seq_1_to_N is a table of 1..N.
+    await this.db.query(
+      `INSERT INTO ${table} SELECT ${values} FROM (SELECT seq AS g FROM seq_1_to_${count}) s`,
+    );
+  }
+
+  protected async dropDatabase(): Promise<void> {
+    await this.db.query(`DROP DATABASE IF EXISTS ${this.database}`).catch(() => {});
+    await this.db.end().catch(() => {});
+  }
+}
