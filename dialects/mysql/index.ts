@@ -172,7 +172,7 @@ async function openStream(options: MysqlDialectOptions, { offset }: OpenOptions)
       await snapshotConnection.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       await snapshotConnection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
       logger.info({ progress }, 'resuming an interrupted snapshot');
-      snapshot = readSnapshot(options, snapshotConnection, catalog, ids, start, progress);
+      snapshot = readSnapshot(options, snapshotConnection, catalog, ids, start, progress, info.serverId);
     } else if (options.snapshot.mode === 'never') {
       start = await currentPosition(catalog, info);
       snapshot = (async function* () {
@@ -191,7 +191,7 @@ async function openStream(options: MysqlDialectOptions, { offset }: OpenOptions)
         await snapshotConnection.query('UNLOCK TABLES');
       }
       logger.info({ position: start }, 'snapshot: position pinned, lock released');
-      snapshot = readSnapshot(options, snapshotConnection, catalog, ids, start, null);
+      snapshot = readSnapshot(options, snapshotConnection, catalog, ids, start, null, info.serverId);
     }
 
     let acknowledged: BinlogPosition = start;
@@ -238,6 +238,7 @@ function readSnapshot(
   ids: TableId[],
   position: BinlogPosition,
   progress: ReturnType<typeof snapshotProgressOf>,
+  sourceServerId: number,
 ): AsyncGenerator<SourceMessage> {
   return (async function* () {
     const tables = [];
@@ -251,7 +252,7 @@ function readSnapshot(
         db: table.id.schema,
         sequence: null,
         table: table.id.table,
-        server_id: 0n,
+        server_id: BigInt(sourceServerId),
         gtid: null,
         file: position.file,
         pos: BigInt(position.pos),

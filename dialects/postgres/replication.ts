@@ -154,7 +154,8 @@ export class PgReplicationStream {
       internals._messageQueue.length === 0 &&
       !internals._processing &&
       this.queue.size === 0;
-    if (idle && Date.now() - this.lastHeartbeatAt >= this.options.heartbeatIntervalMs) {
+    const interval = this.options.heartbeatIntervalMs; // 0: heartbeats off
+    if (idle && interval > 0 && Date.now() - this.lastHeartbeatAt >= interval) {
       this.lastHeartbeatAt = Date.now();
       void this.queue.push({ kind: 'heartbeat', offset: { lsn } });
     }

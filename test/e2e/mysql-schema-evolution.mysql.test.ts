@@ -1,0 +1,437 @@
+/**
+ * Schema evolution end to end on MariaDB (SPEC §1 "Schema evolution", §2):
+ * ADD / DROP / RENAME COLUMN and type changes while streaming, DDL between a
+ * change and its streaming (the TABLE_MAP of each row event, written with
+ * binlog_row_metadata=FULL, describes the table as of that event), and a
+ * change the registry's compatibility rule refuses.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import { SchemaRegistryClient } from '../../src/avro/registry.ts';
+import { TributaryError } from '../../src/core/errors.ts';
+import { readCommittedOffset } from '../../src/kafka/offset-store.ts';
+import { EventCollector, testKafka, type SeenEvent } from '../harness/kafka-events.ts';
+import { MysqlTestContext } from '../harness/mysql-context.ts';
+import type { RunningConnector } from '../harness/connector-context.ts';
+import { stackEnv } from '../harness/stack.ts';
+
+const env = stackEnv();
+
+/** One committed record of a topic, decoded, with the schema ids of its framing. */
+interface DrainedRecord {
+  offset: bigint;
+  keySchemaId: number | null;
+  valueSchemaId: number | null;
+  key: Record<string, unknown> | null;
+  value: NonNullable<SeenEvent['value']> | null;
+}
+
+/**
+ * Reads every committed record of a one-partition topic as a read_committed
+ * consumer sees it, up to the end the topic has now; decodes each through the
+ * registry and keeps the schema ids of its framing.
+ */
+async function drain(topic: string, timeoutMs = 30_000): Promise<DrainedRecord[]> {
+  const kafka = testKafka();
+  const admin = kafka.admin();
+  await admin.connect();
+  let end: bigint;
+  try {
+    const partitions = await admin.fetchTopicOffsets(topic);
+    assert.equal(partitions.length, 1, `${topic} has one partition`);
+    end = BigInt(partitions[0]!.high);
+  } finally {
+    await admin.disconnect();
+  }
+  if (end === 0n) return [];
+  const registry = new SchemaRegistryClient({ url: env.registryUrl });
+  const raw: Array<{ offset: bigint; key: Buffer | null; value: Buffer | null }> = [];
+  const consumer = kafka.consumer({ groupId: `tests-drain-${randomUUID()}`, readUncommitted: false });
+  await consumer.connect();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out draining ${topic} to offset ${end}`)),
+        timeoutMs,
+      );
+      // Batch events count control records (commit markers) too.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        if (BigInt(payload.lastOffset) >= end - 1n) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        clearTimeout(timer);
+        reject(payload.error);
+      });
+      void consumer
+        .subscribe({ topic, fromBeginning: true })
+        .then(() =>
+          consumer.run({
+            autoCommit: false,
+            eachMessage: async ({ message }) => {
+              raw.push({ offset: BigInt(message.offset), key: message.key, value: message.value });
+            },
+          }),
+        )
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  const records: DrainedRecord[] = [];
+  for (const r of raw.filter((r) => r.offset < end)) {
+    const hasKey = r.key !== null && r.key.length > 0;
+    records.push({
+      offset: r.offset,
+      keySchemaId: hasKey ? r.key!.readUInt32BE(1) : null,
+      valueSchemaId: r.value ? r.value.readUInt32BE(1) : null,
+      key: hasKey ? ((await registry.decode(r.key!)) as Record<string, unknown>) : null,
+      value: r.value ? ((await registry.decode(r.value)) as DrainedRecord['value']) : null,
+    });
+  }
+  return records;
+}
+
+function dataEvents(records: DrainedRecord[]) {
+  return records.filter(
+    (r): r is DrainedRecord & { value: NonNullable<DrainedRecord['value']> } => r.value !== null,
+  );
+}
+
+/** A plain copy of a decoded row image (avsc decodes to record instances). */
+function plain(row: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+  return row ? { ...row } : null;
+}
+
+async function registry(method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${env.registryUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `${method} ${path}: HTTP ${response.status} ${text}`);
+  return JSON.parse(text) as unknown;
+}
+
+async function setCompatibility(subject: string, level: 'FULL' | 'NONE'): Promise<void> {
+  await registry('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: level });
+  const read = (await registry('GET', `/config/${encodeURIComponent(subject)}`)) as {
+    compatibilityLevel?: string;
+  };
+  assert.equal(read.compatibilityLevel, level, `the registry applies ${level} to ${subject}`);
+}
+
+/** The value fields of a registered envelope schema: name → whether nullable. */
+async function valueFields(schemaId: number): Promise<Record<string, string>> {
+  const { schema } = (await registry('GET', `/schemas/ids/${schemaId}`)) as { schema: string };
+  const envelope = JSON.parse(schema) as { fields: Array<{ name: string; type: unknown }> };
+  const value = (envelope.fields.find((f) => f.name === 'before')!.type as unknown[])[1] as {
+    fields: Array<{ name: string; type: unknown }>;
+  };
+  const summary = (type: unknown): string => {
+    if (typeof type === 'string') return type;
+    if (Array.isArray(type)) return `?${summary(type[1])}`;
+    return summary((type as { type: unknown }).type);
+  };
+  return Object.fromEntries(value.fields.map((f) => [f.name, summary(f.type)]));
+}
+
+/** A binlog position, comparable: file then offset. */
+interface Position {
+  file: string;
+  pos: number;
+}
+
+function atOrBefore(a: Position, b: Position): boolean {
+  return a.file < b.file || (a.file === b.file && a.pos <= b.pos);
+}
+
+async function serverPosition(ctx: MysqlTestContext): Promise<Position> {
+  const [status] = await ctx.sql<{ File: string; Position: number | string }>('SHOW MASTER STATUS');
+  return { file: String(status!.File), pos: Number(status!.Position) };
+}
+
+async function committedPosition(ctx: MysqlTestContext): Promise<Position> {
+  const stored = await readCommittedOffset({
+    kafka: testKafka(),
+    topic: ctx.config().topics.offsets,
+    connector: ctx.name,
+  });
+  assert.ok(stored, 'an offset was committed');
+  assert.equal(stored.offset.snapshot, undefined, 'the committed offset is a streaming position');
+  return { file: String(stored.offset.file), pos: Number(stored.offset.pos) };
+}
+
+/** The connector's outcome, observed from the start so a failure is never an unhandled rejection. */
+function outcome(connector: RunningConnector): { settled: () => boolean; failure: Promise<unknown> } {
+  let settled = false;
+  const failure = connector.done.then(
+    () => {
+      settled = true;
+      return null;
+    },
+    (error: unknown) => {
+      settled = true;
+      return error;
+    },
+  );
+  return { settled: () => settled, failure };
+}
+
+/** Waits for events, failing at once with the connector's own error if it stops meanwhile. */
+async function waitOrFail(
+  connector: RunningConnector,
+  events: EventCollector,
+  done: (seen: SeenEvent[]) => boolean,
+  what: string,
+): Promise<void> {
+  await Promise.race([
+    events.waitFor(done, 20_000, what),
+    connector.done.then(() => {
+      throw new Error(`the connector stopped while waiting for ${what}`);
+    }),
+  ]);
+}
+
+async function expectRefusal(failure: Promise<unknown>, what: RegExp[]): Promise<TributaryError> {
+  let timer: NodeJS.Timeout | undefined;
+  const error = await Promise.race([
+    failure,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the connector did not stop on the refused schema')), 20_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  assert.ok(
+    error instanceof TributaryError,
+    `the connector stops with a TributaryError, not ${String(error)}`,
+  );
+  assert.equal(error.code, 'SCHEMA_REFUSED');
+  assert.equal(error.retriable, false, 'a refused schema is final: no retry loop');
+  for (const pattern of what) assert.match(error.message, pattern);
+  return error;
+}
+
+test('MariaDB: add, drop, rename and retype columns while streaming: each event carries the schema of its binlog position, with no restart', async () => {
+  await using ctx = await MysqlTestContext.open();
+  await ctx.sql(`CREATE TABLE items (id int PRIMARY KEY, name varchar(10) NOT NULL, qty int, legacy text)`);
+  await ctx.sql(`INSERT INTO items VALUES (1, 'a', 1, 'l1')`);
+  const topic = ctx.topic('items');
+  const connector = ctx.start();
+  const run = outcome(connector);
+  await using events = await EventCollector.open([topic]);
+  await waitOrFail(connector, events, (seen) => seen.length >= 1, 'the snapshot');
+
+  const sixty = 'f'.repeat(60);
+  const long = 'é🚀'.repeat(150);
+  // Each DDL is followed at once by a change that needs it; the connector keeps running.
+  await ctx.sql(`ALTER TABLE items ADD COLUMN note text`);
+  await ctx.sql(`INSERT INTO items VALUES (2, 'b', 2, 'l2', 'n2')`);
+  await ctx.sql(`ALTER TABLE items DROP COLUMN legacy`);
+  await ctx.sql(`INSERT INTO items VALUES (3, 'c', 3, 'n3')`);
+  await ctx.sql(`ALTER TABLE items RENAME COLUMN qty TO quantity`);
+  await ctx.sql(`INSERT INTO items VALUES (4, 'd', 4, 'n4')`);
+  await ctx.sql(`ALTER TABLE items MODIFY quantity bigint`);
+  await ctx.sql(`INSERT INTO items VALUES (5, 'e', 9007199254740993, 'n5')`);
+  await ctx.sql(`ALTER TABLE items MODIFY name varchar(100) NOT NULL`);
+  await ctx.sql(`INSERT INTO items VALUES (6, $1, 6, 'n6')`, [sixty]);
+  await ctx.sql(`ALTER TABLE items CHANGE name name text NOT NULL`);
+  await ctx.sql(`INSERT INTO items VALUES (7, $1, 7, 'n7')`, [long]);
+  // An old row's before image, read with the newest schema.
+  await ctx.sql(`UPDATE items SET quantity = 10 WHERE id = 1`);
+
+  await waitOrFail(connector, events, (seen) => seen.length >= 8, 'the changes around six DDL statements');
+  assert.equal(run.settled(), false, 'the connector is still running');
+
+  const changes = events.changes(topic);
+  assert.deepEqual(
+    changes.map((e) => [e.key?.id, e.value.op]),
+    [
+      [1, 'r'],
+      [2, 'c'],
+      [3, 'c'],
+      [4, 'c'],
+      [5, 'c'],
+      [6, 'c'],
+      [7, 'c'],
+      [1, 'u'],
+    ],
+  );
+  assert.deepEqual(
+    changes.map((e) => plain(e.value.after)),
+    [
+      { id: 1, name: 'a', qty: 1, legacy: 'l1' },
+      { id: 2, name: 'b', qty: 2, legacy: 'l2', note: 'n2' },
+      { id: 3, name: 'c', qty: 3, note: 'n3' },
+      { id: 4, name: 'd', quantity: 4, note: 'n4' },
+      { id: 5, name: 'e', quantity: 9007199254740993n, note: 'n5' },
+      { id: 6, name: sixty, quantity: 6n, note: 'n6' },
+      { id: 7, name: long, quantity: 7n, note: 'n7' },
+      { id: 1, name: 'a', quantity: 10n, note: null },
+    ],
+  );
+  assert.deepEqual(plain(changes[7]!.value.before), { id: 1, name: 'a', quantity: 1n, note: null });
+
+  await connector.stop();
+
+  // A new value schema version at each DDL that changes the Avro shape.
+  const drained = dataEvents(await drain(topic));
+  assert.equal(drained.length, 8);
+  const ids = drained.map((r) => r.valueSchemaId!);
+  assert.equal(new Set(ids.slice(0, 5)).size, 5, `five value schemas for five table versions: ${ids}`);
+  // varchar(10) → varchar(100) → text is a string all along: the same Avro schema, the same id.
+  assert.deepEqual(ids.slice(4), [ids[4], ids[4], ids[4], ids[4]], `widened strings keep the schema: ${ids}`);
+  assert.equal(new Set(drained.map((r) => r.keySchemaId)).size, 1, 'the key did not change');
+  assert.deepEqual(await valueFields(ids[0]!), { id: 'int', name: 'string', qty: '?int', legacy: '?string' });
+  assert.deepEqual(await valueFields(ids[4]!), {
+    id: 'int',
+    name: 'string',
+    quantity: '?long',
+    note: '?string',
+  });
+  const versions = await registry('GET', `/subjects/${encodeURIComponent(`${topic}-value`)}/versions`);
+  assert.deepEqual(versions, [1, 2, 3, 4, 5], `five versions of ${topic}-value`);
+});
+
+test('MariaDB: a change committed before a DDL but streamed after it is encoded with the schema of its own position', async () => {
+  await using ctx = await MysqlTestContext.open();
+  await ctx.sql(`CREATE TABLE parts (id int PRIMARY KEY, name varchar(20) NOT NULL, code text, n int)`);
+  await ctx.sql(`INSERT INTO parts VALUES (1, 'a', 'x1', 1)`);
+  const topic = ctx.topic('parts');
+  let connector = ctx.start();
+  await using events = await EventCollector.open([topic]);
+  await waitOrFail(connector, events, (seen) => seen.length >= 1, 'the snapshot');
+  // A change streamed by the same table version as the snapshot.
+  await ctx.sql(`INSERT INTO parts VALUES (2, 'b', 'x2', 2)`);
+  await waitOrFail(connector, events, (seen) => seen.length >= 2, 'the first streamed change');
+  await connector.stop();
+
+  // While the connector is down, each change precedes a DDL in the binlog.
+  await ctx.sql(`INSERT INTO parts VALUES (3, 'c', 'x3', 3)`);
+  await ctx.sql(`ALTER TABLE parts ADD COLUMN note text`);
+  await ctx.sql(`INSERT INTO parts VALUES (4, 'd', 'x4', 4, 'n4')`);
+  await ctx.sql(`ALTER TABLE parts RENAME COLUMN name TO title`);
+  await ctx.sql(`INSERT INTO parts VALUES (5, 'e', 'x5', 5, 'n5')`);
+  await ctx.sql(`ALTER TABLE parts DROP COLUMN code`);
+  await ctx.sql(`INSERT INTO parts VALUES (6, 'f', 6, 'n6')`);
+  await ctx.sql(`ALTER TABLE parts MODIFY n bigint`);
+  await ctx.sql(`INSERT INTO parts VALUES (7, 'g', 9223372036854775807, 'n7')`);
+  await ctx.sql(`ALTER TABLE parts RENAME COLUMN id TO part_id`);
+  await ctx.sql(`INSERT INTO parts VALUES (8, 'h', 8, 'n8')`);
+
+  connector = ctx.start();
+  await waitOrFail(
+    connector,
+    events,
+    (seen) => seen.length >= 8,
+    'the changes made while the connector was down',
+  );
+  await connector.stop();
+  const drained = dataEvents(await drain(topic));
+  assert.deepEqual(
+    drained.map((e) => [e.value.op, plain(e.value.after)]),
+    [
+      ['r', { id: 1, name: 'a', code: 'x1', n: 1 }],
+      ['c', { id: 2, name: 'b', code: 'x2', n: 2 }],
+      ['c', { id: 3, name: 'c', code: 'x3', n: 3 }],
+      ['c', { id: 4, name: 'd', code: 'x4', n: 4, note: 'n4' }],
+      ['c', { id: 5, title: 'e', code: 'x5', n: 5, note: 'n5' }],
+      ['c', { id: 6, title: 'f', n: 6, note: 'n6' }],
+      ['c', { id: 7, title: 'g', n: 9223372036854775807n, note: 'n7' }],
+      ['c', { part_id: 8, title: 'h', n: 8n, note: 'n8' }],
+    ],
+  );
+  // The keys follow the primary key as of each change.
+  assert.deepEqual(
+    drained.map((e) => plain(e.key)),
+    [{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }, { id: 5 }, { id: 6 }, { id: 7 }, { part_id: 8 }],
+  );
+
+  // A table version has one schema, whether it was read by the snapshot,
+  // streamed live or streamed late: rows 1-3 share one.
+  const ids = drained.map((r) => r.valueSchemaId!);
+  assert.deepEqual(ids.slice(0, 3), [ids[0], ids[0], ids[0]], `rows 1-3 are one table version: ${ids}`);
+  assert.equal(new Set(ids.slice(2)).size, 6, `one value schema per table version: ${ids}`);
+  assert.deepEqual(await valueFields(ids[2]!), { id: 'int', name: 'string', code: '?string', n: '?int' });
+  assert.deepEqual(await valueFields(ids[4]!), {
+    id: 'int',
+    title: 'string',
+    code: '?string',
+    n: '?int',
+    note: '?string',
+  });
+  assert.deepEqual(await valueFields(ids[7]!), {
+    part_id: 'int',
+    title: 'string',
+    n: '?long',
+    note: '?string',
+  });
+});
+
+test('MariaDB: a change the compatibility rule refuses stops the connector, naming the table, the change and the rule; nothing past it is committed, and it flows exactly once after the rule is relaxed', async (t) => {
+  await using ctx = await MysqlTestContext.open();
+  await ctx.sql(`CREATE TABLE accounts (id int PRIMARY KEY, owner varchar(20) NOT NULL)`);
+  const topic = ctx.topic('accounts');
+  const subject = `${topic}-value`;
+  await ctx.sql(`INSERT INTO accounts VALUES (1, 'ann')`);
+  const first = ctx.start();
+  const firstRun = outcome(first);
+  await using events = await EventCollector.open([topic]);
+  await waitOrFail(first, events, (seen) => seen.length >= 1, 'the snapshot');
+  await setCompatibility(subject, 'FULL');
+  await ctx.sql(`INSERT INTO accounts VALUES (2, 'bob')`);
+
+  // A NOT NULL column (no Avro default): old readers could not read new events
+  // nor new readers old ones, so FULL refuses it.
+  await ctx.sql(`ALTER TABLE accounts ADD COLUMN tier varchar(10) NOT NULL DEFAULT 'basic'`);
+  const beforeRefused = await serverPosition(ctx);
+  await ctx.sql(`INSERT INTO accounts VALUES (3, 'cyd', 'gold')`);
+  await ctx.sql(`INSERT INTO accounts VALUES (4, 'dee', 'silver')`);
+
+  const mentions = [new RegExp(`${ctx.schema}\\.accounts`), /\btier\b/, /\bFULL\b/];
+  t.diagnostic((await expectRefusal(firstRun.failure, mentions)).message);
+
+  // Nothing past the refused change: not in Kafka, not in the offsets.
+  assert.deepEqual(
+    dataEvents(await drain(topic)).map((r) => plain(r.value.after)),
+    [
+      { id: 1, owner: 'ann' },
+      { id: 2, owner: 'bob' },
+    ],
+  );
+  const committed = await committedPosition(ctx);
+  assert.ok(
+    atOrBefore(committed, beforeRefused),
+    `the committed offset ${JSON.stringify(committed)} is before the refused change ${JSON.stringify(beforeRefused)}`,
+  );
+
+  // A restart under the same rule stops again, and still says what the change is.
+  const second = outcome(ctx.start());
+  t.diagnostic((await expectRefusal(second.failure, mentions)).message);
+  assert.ok(atOrBefore(await committedPosition(ctx), beforeRefused), 'still nothing committed past it');
+
+  // With the rule relaxed, the refused change and everything after it arrive, once.
+  await setCompatibility(subject, 'NONE');
+  const third = ctx.start();
+  const thirdRun = outcome(third);
+  await ctx.sql(`INSERT INTO accounts VALUES (5, 'eve', 'basic')`);
+  await waitOrFail(
+    third,
+    events,
+    (seen) => seen.some((e) => e.key?.id === 5),
+    'the changes after relaxing the rule',
+  );
+  assert.equal(thirdRun.settled(), false, 'the connector runs');
+  await third.stop();
+  const after = dataEvents(await drain(topic)).map((r) => [r.value.op, plain(r.value.after)]);
+  assert.deepEqual(after, [
+    ['r', { id: 1, owner: 'ann' }],
+    ['c', { id: 2, owner: 'bob' }],
+    ['c', { id: 3, owner: 'cyd', tier: 'gold' }],
+    ['c', { id: 4, owner: 'dee', tier: 'silver' }],
+    ['c', { id: 5, owner: 'eve', tier: 'basic' }],
+  ]);
+});
