@@ -50,8 +50,8 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
   abstract readonly sql: Sql;
   /** A second session, for concurrent writers. */
   abstract session(): Promise<{ sql: Sql; end(): Promise<void> }>;
-  /** Inserts rows 1..count: `values` is a SQL expression list over the integer `g`. */
-  abstract insertSeries(table: string, count: number, values: string): Promise<void>;
+  /** Inserts rows first..first+count-1 in one statement: `values` is a SQL expression list over the integer `g`. */
+  abstract insertSeries(table: string, count: number, values: string, first?: number): Promise<void>;
   protected abstract dropDatabase(): Promise<void>;
   /** Dialect-specific source settings every connector of this context gets. */
   protected sourceDefaults(): Partial<SourceInput> {

@@ -48,8 +48,11 @@ export class PgTestContext extends ConnectorTestContext {
     return { sql: sqlOf(client), end: () => client.end() };
   }
 
-  async insertSeries(table: string, count: number, values: string): Promise<void> {
-    await this.db.query(`INSERT INTO ${table} SELECT ${values} FROM generate_series(1, $1) g`, [count]);
+  async insertSeries(table: string, count: number, values: string, first = 1): Promise<void> {
+    await this.db.query(`INSERT INTO ${table} SELECT ${values} FROM generate_series($1::int, $2::int) g`, [
+      first,
+      first + count - 1,
+    ]);
   }
 
   protected async dropDatabase(): Promise<void> {
