@@ -1,3 +1,4 @@
+import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import { snapshotProgressOf } from './core/snapshot.ts';
@@ -6,8 +7,18 @@ import { createKafka } from './kafka/kafka-client.ts';
 import { readCommittedOffset } from './kafka/offset-store.ts';
 import { TransactionalSink } from './kafka/transactional-sink.ts';
 
-export function transactionalIdOf(config: Config): string {
-  return `tributary-${config.name}`;
+/**
+ * The connector's transactional producer: a stable transactional.id per
+ * connector name, so a second instance (or `reset`) fences the first.
+ */
+export function connectorSink(config: Config, kafka: Kafka): TransactionalSink {
+  return new TransactionalSink({
+    kafka,
+    transactionalId: `tributary-${config.name}`,
+    offsetsTopic: config.topics.offsets,
+    offsetKey: config.name,
+    transactionTimeoutMs: config.kafka.transactionTimeoutMs,
+  });
 }
 
 /** `tributary status`: the committed position, snapshot progress and how far the source is ahead. */
@@ -45,14 +56,7 @@ export async function connectorStatus(config: Config, logger: Logger): Promise<R
  * which then stops.
  */
 export async function resetConnector(config: Config, logger: Logger): Promise<void> {
-  const kafka = createKafka(config.kafka, logger);
-  const sink = new TransactionalSink({
-    kafka,
-    transactionalId: transactionalIdOf(config),
-    offsetsTopic: config.topics.offsets,
-    offsetKey: config.name,
-    transactionTimeoutMs: config.kafka.transactionTimeoutMs,
-  });
+  const sink = connectorSink(config, createKafka(config.kafka, logger));
   await sink.connect();
   try {
     await sink.clearOffset();

@@ -9,11 +9,11 @@ import { SchemaRegistryClient } from './avro/registry.ts';
 import { createKafka } from './kafka/kafka-client.ts';
 import { readCommittedOffset } from './kafka/offset-store.ts';
 import { TopicManager } from './kafka/topics.ts';
-import { TransactionalSink } from './kafka/transactional-sink.ts';
+import type { TransactionalSink } from './kafka/transactional-sink.ts';
 import type { Metrics } from './observe/metrics.ts';
 import { createDialect } from './dialects.ts';
 import { VERSION } from './version.ts';
-import { transactionalIdOf } from './admin.ts';
+import { connectorSink } from './admin.ts';
 
 export interface RunState {
   live: boolean;
@@ -69,13 +69,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
       });
       // Connect the producer first: its InitProducerId fences any zombie and
       // settles its open transaction, so the offset read next is final.
-      sink = new TransactionalSink({
-        kafka,
-        transactionalId: transactionalIdOf(config),
-        offsetsTopic: config.topics.offsets,
-        offsetKey: config.name,
-        transactionTimeoutMs: config.kafka.transactionTimeoutMs,
-      });
+      sink = connectorSink(config, kafka);
       await sink.connect();
       const stored = await readCommittedOffset({
         kafka,

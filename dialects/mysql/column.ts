@@ -23,3 +23,15 @@ export interface MysqlColumn {
   enumValues?: string[];
   setValues?: string[];
 }
+
+/** MySQL's spatial types, in the order of the binlog's geometry type codes (0 = geometry, 1 = point, ...). */
+export const GEOMETRY_TYPE_NAMES = [
+  'geometry',
+  'point',
+  'linestring',
+  'polygon',
+  'multipoint',
+  'multilinestring',
+  'multipolygon',
+  'geometrycollection',
+] as const;

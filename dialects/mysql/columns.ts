@@ -20,7 +20,7 @@
  */
 import type { ColumnSchema as ZongjiColumnSchema, TableMapEvent } from '@vlasky/zongji';
 import { TributaryError } from '../../src/core/errors.ts';
-import type { MysqlColumn } from './column.ts';
+import { GEOMETRY_TYPE_NAMES, type MysqlColumn } from './column.ts';
 
 /**
  * The columns of one table (parameters: schema, table), in table order. Its rows
@@ -100,16 +100,6 @@ const DATA_TYPE_ALIASES: Readonly<Record<string, string>> = {
   bool: 'tinyint',
   boolean: 'tinyint',
 };
-const GEOMETRY_NAMES = [
-  'geometry',
-  'point',
-  'linestring',
-  'polygon',
-  'multipoint',
-  'multilinestring',
-  'multipolygon',
-  'geometrycollection',
-];
 const BLOB_SIZES = ['tiny', '', 'medium', 'long'];
 
 interface ColumnParts {
@@ -581,7 +571,7 @@ function typeFromCode(
     case BinlogType.JSON:
       return type('json');
     case BinlogType.GEOMETRY:
-      return type(GEOMETRY_NAMES[geometryType ?? 0] ?? 'geometry');
+      return type(GEOMETRY_TYPE_NAMES[geometryType ?? 0] ?? 'geometry');
     default:
       throw new TributaryError(`column ${column} has binlog type code ${code}, which Tributary cannot map`, {
         code: 'UNSUPPORTED',

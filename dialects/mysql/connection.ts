@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise';
 import { TributaryError } from '../../src/core/errors.ts';
+import { redactUrl } from '../../src/core/redact.ts';
 
 export interface MysqlConnectionOptions {
   url: string;
@@ -21,16 +22,6 @@ export function endpointOf(url: string): {
     password: decodeURIComponent(parsed.password),
     database: parsed.pathname.length > 1 ? decodeURIComponent(parsed.pathname.slice(1)) : null,
   };
-}
-
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
 }
 
 /** A connection whose values keep their exact text: big numbers and dates as strings, UTC session. */

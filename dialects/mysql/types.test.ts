@@ -12,7 +12,6 @@ import type { MysqlColumn } from './column.ts';
 import {
   binlogValueParser,
   columnTypeFor,
-  daysFromCivil,
   SNAPSHOT_CONNECTION_OPTIONS,
   snapshotSelectExpression,
   snapshotSelectList,
@@ -297,15 +296,6 @@ describe('binary', () => {
 });
 
 describe('dates and times', () => {
-  test('civil days', () => {
-    assert.equal(daysFromCivil(1970, 1, 1), 0);
-    assert.equal(daysFromCivil(1969, 12, 31), -1);
-    assert.equal(daysFromCivil(2000, 2, 29), days('2000-02-29'));
-    assert.equal(daysFromCivil(1, 1, 1), -719162);
-    assert.equal(daysFromCivil(0, 1, 1), -719528);
-    assert.equal(daysFromCivil(9999, 12, 31), 2932896);
-  });
-
   test('date: days since 1970-01-01 (proleptic Gregorian)', () => {
     const c = column('date', 'date');
     assert.deepEqual(columnTypeFor(c), { type: { kind: 'date' }, sourceType: 'date', forceNullable: true });

@@ -18,7 +18,8 @@
 import type { ConnectionOptions, TypeCastField, TypeCastNext } from 'mysql2';
 import { TributaryError } from '../../src/core/errors.ts';
 import type { ColumnType, StringSemantic } from '../../src/core/schema.ts';
-import type { MysqlColumn } from './column.ts';
+import { GEOMETRY_TYPE_NAMES, type MysqlColumn } from './column.ts';
+import { daysFromCivil, digits } from '../../src/core/civil-date.ts';
 
 export interface MysqlColumnType {
   type: ColumnType;
@@ -82,16 +83,7 @@ function rawGeometry(field: TypeCastField, next: TypeCastNext): unknown {
 const MICROS_PER_SECOND = 1_000_000n;
 const SECONDS_PER_DAY = 86_400;
 const POWERS_OF_TEN = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
-const GEOMETRY_TYPES = new Set([
-  'geometry',
-  'point',
-  'linestring',
-  'polygon',
-  'multipoint',
-  'multilinestring',
-  'multipolygon',
-  'geometrycollection',
-]);
+const GEOMETRY_TYPES = new Set<string>(GEOMETRY_TYPE_NAMES);
 const TEXT_TYPES = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext']);
 const BYTES_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob']);
 /** MariaDB types the binlog sees as BINARY(n); the snapshot selects their binary form. */
@@ -383,28 +375,6 @@ function binlogEnum(column: MysqlColumn): ValueParser {
 
 // ---------------------------------------------------------------------------
 // Temporal text: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS[.ffffff]`, `[-]HHH:MM:SS[.ffffff]`
-
-/** Parses `text[start, end)` as decimal digits; NaN when empty or not all digits. */
-function digits(text: string, start: number, end: number): number {
-  if (end <= start || end > text.length) return NaN;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return NaN;
-    n = n * 10 + d;
-  }
-  return n;
-}
-
-/** Days from 1970-01-01 to a proleptic Gregorian date (year 0 allowed). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;

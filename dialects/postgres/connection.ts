@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { TributaryError } from '../../src/core/errors.ts';
+import { redactUrl } from '../../src/core/redact.ts';
 
 export interface PgConnectionOptions {
   url: string;
@@ -40,16 +41,6 @@ export async function connect(options: PgConnectionOptions, replication = false)
 
 /** Query options that keep every column as the server's text, never pg's JS conversions. */
 export const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
-
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
 
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

@@ -4,6 +4,7 @@
  * of `postgres` or `iso_8601`).
  */
 import { unexpectedText } from './text-errors.ts';
+import { daysFromCivil, digits } from '../../src/core/civil-date.ts';
 
 /** Sentinels for `infinity`/`-infinity` dates: the int32 extremes, beyond any real date. */
 export const DATE_INFINITY = 2147483647;
@@ -20,28 +21,6 @@ const SECONDS_PER_DAY = 86_400;
 const POWERS_OF_TEN = [1, 10, 100, 1000, 10_000, 100_000];
 // |seconds| below this times 1e6 plus a fraction stays under 2^53: exact in a double.
 const SAFE_SECONDS = 9_000_000_000;
-
-/** Parses `text[start, end)` as unsigned decimal digits; NaN when empty or not all digits. */
-function digits(text: string, start: number, end: number): number {
-  if (end <= start || end > text.length) return NaN;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return NaN;
-    n = n * 10 + d;
-  }
-  return n;
-}
-
-/** Days from 1970-01-01 to a proleptic Gregorian date with an astronomical year (1 BC = 0). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 function isBC(text: string): boolean {
   return text.endsWith(' BC');

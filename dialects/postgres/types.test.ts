@@ -3,10 +3,10 @@ import { describe, test } from 'node:test';
 import { TributaryError } from '../../src/core/errors.ts';
 import { formatType } from './format-type.ts';
 import { arrayOf, builtinType, numericTypmod, PG_OID, type PgTypeInfo } from './pg-type-info.ts';
+import { daysFromCivil } from '../../src/core/civil-date.ts';
 import {
   DATE_INFINITY,
   DATE_NEG_INFINITY,
-  daysFromCivil,
   TIMESTAMP_INFINITY,
   TIMESTAMP_NEG_INFINITY,
 } from './temporal-text.ts';

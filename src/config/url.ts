@@ -1,3 +1,4 @@
+export { redactUrl } from '../core/redact.ts';
 /** Connection-URL helpers. None of them puts the URL or its password in a message. */
 
 const SCHEMES: Record<'postgres' | 'mysql', readonly string[]> = {
@@ -34,14 +35,6 @@ export function withUrlPassword(url: string, password: string): string {
   const parsed = URL.parse(url);
   if (!parsed) return url;
   parsed.password = encodeURIComponent(password);
-  return parsed.href;
-}
-
-/** `url` with any password replaced by `***`; text that is not a URL has any `//user:secret@` masked. */
-export function redactUrl(url: string): string {
-  const parsed = URL.parse(url);
-  if (!parsed) return url.replace(/(\/\/[^/:@\s]*:)[^@\s]*@/g, '$1***@');
-  if (parsed.password) parsed.password = '***';
   return parsed.href;
 }
 
