@@ -240,6 +240,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       sourceCommitTimeMs: batchTransactions > 0 ? commitTimeMs : 0,
     });
     pendingOffset = null;
+    disarmDeadline();
     batchEvents = 0;
     batchBytes = 0;
     batchTransactions = 0;
@@ -281,49 +282,54 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     }
   }
 
+  // One timer per batch (not per message) bounds how long a batch waits.
+  let deadline = null as Promise<typeof TIMEOUT> | null;
+  let deadlineTimer: NodeJS.Timeout | undefined;
+  const armDeadline = () => {
+    if (deadline) return;
+    deadline = new Promise((resolve) => {
+      deadlineTimer = setTimeout(() => resolve(TIMEOUT), Math.max(0, batchStartedAt + batch.maxDelayMs - Date.now()));
+    });
+  };
+  const disarmDeadline = () => {
+    clearTimeout(deadlineTimer);
+    deadline = null;
+  };
+
   const iterator = stream[Symbol.asyncIterator]();
   let next = iterator.next();
   try {
     for (;;) {
-      let waitMs = Infinity;
-      if (pendingOffset !== null && !inSourceTx) {
-        waitMs = batchStartedAt + batch.maxDelayMs - Date.now();
-        if (waitMs <= 0 || signal.aborted) {
-          await flush();
-          if (signal.aborted) return;
-          continue;
-        }
-      } else if (signal.aborted && !inSourceTx) {
-        return;
+      const canFlush = pendingOffset !== null && !inSourceTx;
+      if (canFlush && (signal.aborted || Date.now() >= batchStartedAt + batch.maxDelayMs)) {
+        disarmDeadline();
+        await flush();
+        if (signal.aborted) return;
+        continue;
       }
-      const result = await raceNext(next, waitMs, inSourceTx ? null : aborted);
+      if (signal.aborted && !inSourceTx) return;
+      let result: IteratorResult<SourceMessage> | typeof TIMEOUT | typeof ABORTED;
+      if (inSourceTx) {
+        // Inside a source transaction nothing can be committed: just wait for more.
+        result = await next;
+      } else {
+        if (canFlush) armDeadline();
+        const racers: Array<Promise<typeof result>> = [next, aborted];
+        if (deadline) racers.push(deadline);
+        result = await Promise.race(racers);
+      }
       if (result === TIMEOUT || result === ABORTED) continue;
       if (result.done) {
+        disarmDeadline();
         if (!inSourceTx) await flush();
         return;
       }
       next = iterator.next();
       await handle(result.value);
     }
-  } catch (error) {
-    if (error instanceof TributaryError) throw error;
-    logger.debug({ err: error }, 'pipeline failed');
-    throw error;
   } finally {
+    disarmDeadline();
     // Settle the prefetched message so the generator can be closed.
     void next.catch(() => {});
   }
-}
-
-function raceNext<T>(
-  next: Promise<IteratorResult<T>>,
-  waitMs: number,
-  aborted: Promise<typeof ABORTED> | null,
-): Promise<IteratorResult<T> | typeof TIMEOUT | typeof ABORTED> {
-  const racers: Array<Promise<IteratorResult<T> | typeof TIMEOUT | typeof ABORTED>> = [next];
-  let timer: NodeJS.Timeout | undefined;
-  if (Number.isFinite(waitMs))
-    racers.push(new Promise((resolve) => (timer = setTimeout(() => resolve(TIMEOUT), waitMs))));
-  if (aborted) racers.push(aborted);
-  return Promise.race(racers).finally(() => clearTimeout(timer));
 }
