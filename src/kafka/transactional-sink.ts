@@ -4,6 +4,13 @@ import { TributaryError } from '../core/errors.ts';
 import type { EventSink, OutgoingRecord } from '../core/pipeline.ts';
 import { encodeOffset } from './offset-store.ts';
 
+/**
+ * Records per produce call. kafkajs (2.2.4) groups a call's messages per
+ * partition in time quadratic in their number, so large calls cost more than
+ * they save in requests.
+ */
+const SEND_CHUNK = 500;
+
 type SinkState = 'disconnected' | 'ready' | 'in-transaction' | 'failed';
 
 /**
@@ -20,6 +27,8 @@ export class TransactionalSink implements EventSink {
   private producer: Producer | null = null;
   private transaction: Transaction | null = null;
   private pending: OutgoingRecord[] = [];
+  /** The chunk being sent while the next one fills. */
+  private inflight: Promise<void> | undefined;
   private readonly options: {
     kafka: Kafka;
     transactionalId: string;
@@ -54,33 +63,24 @@ export class TransactionalSink implements EventSink {
     this.state = 'ready';
   }
 
-  /** Adds records to the open transaction (opening one if needed); sends in chunks to bound memory. */
+  /**
+   * Adds records to the open transaction (opening one if needed). They go out
+   * in chunks, to bound memory; a chunk is sent while the next one is encoded.
+   */
   async add(records: OutgoingRecord[]): Promise<void> {
-    if (this.state === 'ready') {
-      this.transaction = await this.guard(() => this.producer!.transaction());
-      this.state = 'in-transaction';
-    }
-    this.expect('in-transaction');
+    await this.begin();
     for (const record of records) this.pending.push(record);
-    if (this.pending.length >= (this.options.sendChunk ?? 5000)) await this.sendPending();
+    if (this.pending.length >= (this.options.sendChunk ?? SEND_CHUNK)) {
+      await this.inflight;
+      const sending = this.sendPending();
+      sending.catch(() => {}); // awaited (and its failure thrown) by the next add or commit
+      this.inflight = sending;
+    }
   }
 
   /** Writes `offset` into the open transaction and commits it. */
   async commit(offset: SourceOffset): Promise<void> {
-    if (this.state === 'ready') {
-      this.transaction = await this.guard(() => this.producer!.transaction());
-      this.state = 'in-transaction';
-    }
-    this.expect('in-transaction');
-    this.pending.push({
-      topic: this.options.offsetsTopic,
-      key: Buffer.from(this.options.offsetKey),
-      value: encodeOffset(offset),
-    });
-    await this.sendPending();
-    await this.guard(() => this.transaction!.commit());
-    this.transaction = null;
-    this.state = 'ready';
+    await this.finish(encodeOffset(offset));
   }
 
   /**
@@ -89,13 +89,27 @@ export class TransactionalSink implements EventSink {
    */
   async clearOffset(): Promise<void> {
     this.expect('ready');
-    this.transaction = await this.guard(() => this.producer!.transaction());
-    this.state = 'in-transaction';
+    await this.finish(null);
+  }
+
+  private async begin(): Promise<void> {
+    if (this.state === 'ready') {
+      this.transaction = await this.guard(() => this.producer!.transaction());
+      this.state = 'in-transaction';
+    }
+    this.expect('in-transaction');
+  }
+
+  /** Sends what is pending plus the offsets record `offsetValue`, and commits. */
+  private async finish(offsetValue: Buffer | null): Promise<void> {
+    await this.begin();
     this.pending.push({
       topic: this.options.offsetsTopic,
       key: Buffer.from(this.options.offsetKey),
-      value: null,
+      value: offsetValue,
     });
+    await this.inflight;
+    this.inflight = undefined;
     await this.sendPending();
     await this.guard(() => this.transaction!.commit());
     this.transaction = null;
@@ -105,10 +119,12 @@ export class TransactionalSink implements EventSink {
   async close(): Promise<void> {
     const producer = this.producer;
     if (this.transaction && this.state === 'in-transaction') {
+      await this.inflight?.catch(() => {});
       await this.transaction.abort().catch(() => {});
     }
     this.transaction = null;
     this.pending = [];
+    this.inflight = undefined;
     this.producer = null;
     this.state = 'disconnected';
     await producer?.disconnect().catch(() => {});
