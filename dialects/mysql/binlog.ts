@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import ZongJi, {
   type AnyBinlogEvent,
   type DeleteRowsEvent,
+  type GtidEvent,
   type MariadbGtidEvent,
   type QueryEvent,
   type RotateEvent,
@@ -41,9 +42,12 @@ export interface BinlogStreamOptions {
   sourceServerId: number;
   isMariaDb: boolean;
   start: BinlogPosition;
+  /**
+   * Which tables are captured. Also zongji's table filter, so rows of other
+   * tables are not even decoded; tables created while streaming are judged
+   * when their first TABLE_MAP arrives.
+   */
   accepts: (id: TableId) => boolean;
-  /** zongji's table filter, so rows of other tables are not even decoded. */
-  includeSchema: Record<string, true | string[]>;
   /** For servers without `binlog_row_metadata=FULL`: schemas from information_schema. */
   catalog: mysql.Connection;
   logger: Logger;
@@ -72,9 +76,16 @@ interface OpenTransaction {
   gtid: string | null;
   /** Where the transaction starts in the binlog: Debezium's `source.pos`. */
   pos: number;
-  /** Opened by a GTID event rather than a BEGIN query: a lone statement (DDL) ends it. */
-  byGtid: boolean;
+  /**
+   * A group of one statement (DDL, TRUNCATE): its Query event ends it. Set by
+   * a MySQL GTID event until a BEGIN follows, and by a MariaDB GTID event
+   * flagged standalone; any other group ends at its XID or COMMIT only.
+   */
+  standalone: boolean;
 }
+
+/** Statements a transaction logs between its rows without ending it. */
+const IN_TRANSACTION = /^(?:SAVEPOINT\b|RELEASE\s+SAVEPOINT\b|ROLLBACK\s+(?:WORK\s+)?TO\b)/i;
 
 /**
  * Reads the binlog through zongji into a bounded queue of source messages.
@@ -112,6 +123,15 @@ export class MysqlBinlogStream {
       // Exact values: dates as text (JS Dates lose microseconds), UTC, JSON as text.
       ...BINLOG_CONNECTION_OPTIONS,
     });
+    // zongji's own filter (includeSchema) is a list of tables fixed at start,
+    // which would silently drop the rows of a captured table created while
+    // streaming. Its TABLE_MAP parser asks `_skipSchema(database, table)`:
+    // answer with the table filter itself. (Without that hook, zongji decodes
+    // every table and onTableMap filters.)
+    const filtered = this.zongji as unknown as { _skipSchema?: (database: string, table: string) => boolean };
+    if (typeof filtered._skipSchema === 'function') {
+      filtered._skipSchema = (database, table) => !options.accepts({ schema: database, table });
+    }
   }
 
   start(): void {
@@ -129,7 +149,6 @@ export class MysqlBinlogStream {
     this.zongji.start({
       serverId: this.options.replicaServerId,
       includeEvents: EVENTS,
-      includeSchema: this.options.includeSchema,
       ...from,
     });
     logger.info({ from: start, serverId: this.options.replicaServerId }, 'streaming from the binlog');
@@ -175,8 +194,10 @@ export class MysqlBinlogStream {
         this.file = (event as RotateEvent).binlogName;
         return;
       case 'MariadbGtid':
+        await this.begin((event as MariadbGtidEvent).gtid, event, (event as MariadbGtidEvent).standalone);
+        return;
       case 'Gtid':
-        await this.begin((event as MariadbGtidEvent).gtid, event, true);
+        await this.begin((event as GtidEvent).gtid, event, true);
         return;
       case 'AnonymousGtid':
         await this.begin(null, event, true);
@@ -200,8 +221,8 @@ export class MysqlBinlogStream {
     }
   }
 
-  private async begin(gtid: string | null, event: AnyBinlogEvent, byGtid: boolean): Promise<void> {
-    this.tx = { gtid, pos: event.nextPosition - event.size, byGtid };
+  private async begin(gtid: string | null, event: AnyBinlogEvent, standalone: boolean): Promise<void> {
+    this.tx = { gtid, pos: event.nextPosition - event.size, standalone };
     await this.queue.push({ kind: 'begin', txId: gtid, commitTimeMs: event.timestamp });
   }
 
@@ -219,31 +240,48 @@ export class MysqlBinlogStream {
     const statement = event.query.trim();
     const upper = statement.slice(0, 16).toUpperCase();
     if (upper === 'BEGIN') {
-      if (!this.tx) await this.begin(null, event, false);
+      // After a MySQL GTID event: the group is a transaction, ended by XID or COMMIT.
+      if (this.tx) this.tx.standalone = false;
+      else await this.begin(null, event, false);
       return;
     }
+    // SAVEPOINT and ROLLBACK TO are logged inside the transaction: it goes on.
+    if (this.tx && IN_TRANSACTION.test(statement)) return;
     if (upper === 'COMMIT' || upper.startsWith('ROLLBACK')) {
       await this.commit(event);
       return;
     }
-    // Any other statement is DDL (or similar) and stands alone.
+    // Any other statement outside a transaction is DDL (or similar) and stands alone.
     if (!this.tx) await this.begin(null, event, true);
     const truncated = TRUNCATE.exec(statement);
     if (truncated) {
       const first = (truncated[1] ?? truncated[2])!.replaceAll('``', '`');
       const second = (truncated[3] ?? truncated[4])?.replaceAll('``', '`');
       const id: TableId = second ? { schema: first, table: second } : { schema: event.schema, table: first };
-      if (this.options.accepts(id)) {
-        if (!this.announced.has(tableKey(id))) {
-          // No row event announced this table yet: its schema comes from the catalog.
-          const table = await tableFromCatalog(this.options.catalog, id);
-          this.announced.set(tableKey(id), table.schema);
-          await this.queue.push({ kind: 'schema', table: table.schema });
-        }
-        await this.queue.push({ kind: 'truncate', table: id, source: this.source(id, 0) });
-      }
+      if (this.options.accepts(id)) await this.onTruncate(id);
     }
-    if (this.tx?.byGtid) await this.commit(event);
+    if (this.tx?.standalone) await this.commit(event);
+  }
+
+  private async onTruncate(id: TableId): Promise<void> {
+    const key = tableKey(id);
+    if (!this.announced.has(key)) {
+      // No row event announced this table yet: its schema comes from the catalog.
+      const table = await tableFromCatalog(this.options.catalog, id);
+      if (table.columns.length === 0) {
+        // Dropped since (the binlog is read late): no schema of it is known,
+        // and a table of no columns would be a new schema version with a null
+        // key, which a compacted topic refuses.
+        this.options.logger.warn(
+          { table: key },
+          'a TRUNCATE of a table that no longer exists is not sent: its columns are unknown',
+        );
+        return;
+      }
+      this.announced.set(key, table.schema);
+      await this.queue.push({ kind: 'schema', table: table.schema });
+    }
+    await this.queue.push({ kind: 'truncate', table: id, source: this.source(id, 0) });
   }
 
   private async onTableMap(event: TableMapEvent): Promise<void> {

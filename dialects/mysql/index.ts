@@ -145,8 +145,6 @@ async function openStream(options: MysqlDialectOptions, { offset }: OpenOptions)
         { include: options.tables.include },
         'no table matches source.tables; waiting for changes anyway',
       );
-    const includeSchema: Record<string, string[]> = {};
-    for (const id of ids) (includeSchema[id.schema] ??= []).push(id.table);
 
     const committed = offset as MysqlOffset | null;
     const progress = snapshotProgressOf(offset);
@@ -202,7 +200,6 @@ async function openStream(options: MysqlDialectOptions, { offset }: OpenOptions)
       isMariaDb: info.isMariaDb,
       start,
       accepts,
-      includeSchema,
       catalog,
       logger,
     });

@@ -10,6 +10,14 @@ import { encodeOffset } from './offset-store.ts';
  * they save in requests.
  */
 const SEND_CHUNK = 500;
+/**
+ * Bytes of records per produce call. A call's records for one partition form
+ * one record batch, and the broker refuses a batch larger than the topic's
+ * max.message.bytes (1 MiB by default) however small each record is.
+ */
+const SEND_BYTES = 512 * 1024;
+/** Per-record overhead in a v2 record batch, roughly (lengths, offsets, headers). */
+const RECORD_OVERHEAD = 32;
 
 type SinkState = 'disconnected' | 'ready' | 'in-transaction' | 'failed';
 
@@ -27,6 +35,7 @@ export class TransactionalSink implements EventSink {
   private producer: Producer | null = null;
   private transaction: Transaction | null = null;
   private pending: OutgoingRecord[] = [];
+  private pendingBytes = 0;
   /** The chunk being sent while the next one fills. */
   private inflight: Promise<void> | undefined;
   private readonly options: {
@@ -69,13 +78,24 @@ export class TransactionalSink implements EventSink {
    */
   async add(records: OutgoingRecord[]): Promise<void> {
     await this.begin();
-    for (const record of records) this.pending.push(record);
-    if (this.pending.length >= (this.options.sendChunk ?? SEND_CHUNK)) {
-      await this.inflight;
-      const sending = this.sendPending();
-      sending.catch(() => {}); // awaited (and its failure thrown) by the next add or commit
-      this.inflight = sending;
+    for (const record of records) {
+      const size = (record.key?.length ?? 0) + (record.value?.length ?? 0) + RECORD_OVERHEAD;
+      // Never let a chunk grow past SEND_BYTES (a single larger record goes alone).
+      if (this.pending.length > 0 && this.pendingBytes + size > SEND_BYTES) await this.sendChunk();
+      this.pending.push(record);
+      this.pendingBytes += size;
     }
+    if (this.pending.length >= (this.options.sendChunk ?? SEND_CHUNK) || this.pendingBytes >= SEND_BYTES) {
+      await this.sendChunk();
+    }
+  }
+
+  /** Sends what is pending while the next chunk fills; one chunk in flight at a time keeps the order. */
+  private async sendChunk(): Promise<void> {
+    await this.inflight;
+    const sending = this.sendPending();
+    sending.catch(() => {}); // awaited (and its failure thrown) by the next add or commit
+    this.inflight = sending;
   }
 
   /** Writes `offset` into the open transaction and commits it. */
@@ -124,6 +144,7 @@ export class TransactionalSink implements EventSink {
     }
     this.transaction = null;
     this.pending = [];
+    this.pendingBytes = 0;
     this.inflight = undefined;
     this.producer = null;
     this.state = 'disconnected';
@@ -139,6 +160,7 @@ export class TransactionalSink implements EventSink {
       messages.push({ key: record.key, value: record.value });
     }
     this.pending = [];
+    this.pendingBytes = 0;
     await this.guard(() =>
       this.transaction!.sendBatch({
         acks: -1,
@@ -194,6 +216,14 @@ export function kafkaError(error: unknown): TributaryError {
     return new TributaryError(`Kafka refused a record: ${e.message}`, {
       code: 'KAFKA_FAILED',
       fix: 'compacted topics (cleanup.policy compact) refuse records without a key: check the topic configuration, topics.cleanupPolicy and topics.keyColumns for tables without a primary key',
+      cause: error,
+    });
+  }
+  if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') {
+    // The same record would be refused again: retrying loops forever.
+    return new TributaryError(`Kafka refused a record as too large: ${e.message}`, {
+      code: 'KAFKA_FAILED',
+      fix: 'raise max.message.bytes on the topic (and message.max.bytes on the brokers) above the size of the largest row event (before and after images of the row), or exclude the table or its large columns',
       cause: error,
     });
   }

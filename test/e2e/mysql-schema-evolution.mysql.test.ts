@@ -377,7 +377,9 @@ test('MariaDB: a change the compatibility rule refuses stops the connector, nami
   const topic = ctx.topic('accounts');
   const subject = `${topic}-value`;
   await ctx.sql(`INSERT INTO accounts VALUES (1, 'ann')`);
-  const first = ctx.start();
+  // A long batch delay: bob's transaction, committed before the refused one,
+  // still waits in the open Kafka transaction when the refusal comes.
+  const first = ctx.start({ batch: { maxDelayMs: 1000 } });
   const firstRun = outcome(first);
   await using events = await EventCollector.open([topic]);
   await waitOrFail(first, events, (seen) => seen.length >= 1, 'the snapshot');
@@ -394,7 +396,7 @@ test('MariaDB: a change the compatibility rule refuses stops the connector, nami
   const mentions = [new RegExp(`${ctx.schema}\\.accounts`), /\btier\b/, /\bFULL\b/];
   t.diagnostic((await expectRefusal(firstRun.failure, mentions)).message);
 
-  // Nothing past the refused change: not in Kafka, not in the offsets.
+  // What came before the refused change is in Kafka; nothing past it, not in the offsets either.
   assert.deepEqual(
     dataEvents(await drain(topic)).map((r) => plain(r.value.after)),
     [
