@@ -55,13 +55,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
       await admin.connect();
       const topics = new TopicManager({
         admin,
-        settings: {
-          template: config.topics.template,
-          prefix: config.topics.prefix,
-          partitions: config.topics.partitions,
-          replicationFactor: config.topics.replicationFactor,
-          cleanupPolicy: config.topics.cleanupPolicy,
-        },
+        settings: config.topics,
       });
       await topics.ensure([config.topics.offsets], {
         numPartitions: 1,

@@ -211,6 +211,8 @@ async function openStream(options: MysqlDialectOptions, { offset }: OpenOptions)
         snapshotConnection = null;
       }
       stream.start();
+      // Streaming has begun: committing the start position marks the sidecar ready even when idle.
+      yield { kind: 'heartbeat', offset: { ...start } };
       yield* stream.queue;
     }
     return {

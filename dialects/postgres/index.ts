@@ -205,6 +205,8 @@ async function openStream(
       if (signal.aborted) return;
       streaming = true;
       stream.start();
+      // Streaming has begun: committing the start position marks the sidecar ready even when idle.
+      yield { kind: 'heartbeat', offset: { lsn: startLsn } };
       yield* stream.queue;
     }
 

@@ -288,7 +288,10 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   const armDeadline = () => {
     if (deadline) return;
     deadline = new Promise((resolve) => {
-      deadlineTimer = setTimeout(() => resolve(TIMEOUT), Math.max(0, batchStartedAt + batch.maxDelayMs - Date.now()));
+      deadlineTimer = setTimeout(
+        () => resolve(TIMEOUT),
+        Math.max(0, batchStartedAt + batch.maxDelayMs - Date.now()),
+      );
     });
   };
   const disarmDeadline = () => {

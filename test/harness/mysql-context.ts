@@ -62,10 +62,11 @@ export class MysqlTestContext extends ConnectorTestContext {
     return { sql: sqlOf(connection), end: () => connection.end() };
   }
 
-  async insertSeries(table: string, count: number, values: string): Promise<void> {
-    // MariaDB's sequence engine: seq_1_to_N is a table of 1..N.
+  async insertSeries(table: string, count: number, values: string, first = 1): Promise<void> {
+    // MariaDB's sequence engine: seq_A_to_B is a table of A..B.
+    const last = first + count - 1;
     await this.db.query(
-      `INSERT INTO ${table} SELECT ${values} FROM (SELECT seq AS g FROM seq_1_to_${count}) s`,
+      `INSERT INTO ${table} SELECT ${values} FROM (SELECT seq AS g FROM seq_${first}_to_${last}) s`,
     );
   }
 
