@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { TributaryError } from '../../src/core/errors.ts';
+import { isNetworkError, TributaryError } from '../../src/core/errors.ts';
 import { redactUrl } from '../../src/core/redact.ts';
 
 export interface MysqlConnectionOptions {
@@ -67,13 +67,8 @@ export function mysqlError(error: unknown, doing: string): TributaryError {
   if (error instanceof TributaryError) return error;
   const e = error as { code?: string; errno?: number; message?: string };
   const detail = e.message ?? String(error);
-  switch (e.code) {
-    case 'ECONNREFUSED':
-    case 'ECONNRESET':
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-    case 'ENOTFOUND':
-    case 'EPIPE':
+  switch (isNetworkError(e.code) ? 'network' : e.code) {
+    case 'network':
     case 'PROTOCOL_CONNECTION_LOST':
       return new TributaryError(`MySQL is unreachable while ${doing}: ${detail}`, {
         code: 'SOURCE_UNREACHABLE',

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { TributaryError } from '../../src/core/errors.ts';
+import { isNetworkError, TributaryError } from '../../src/core/errors.ts';
 import { redactUrl } from '../../src/core/redact.ts';
 
 export interface PgConnectionOptions {
@@ -59,13 +59,8 @@ export function pgError(error: unknown, doing: string): TributaryError {
   if (error instanceof TributaryError) return error;
   const e = error as { code?: string; message?: string };
   const detail = e.message ?? String(error);
-  switch (e.code) {
-    case 'ECONNREFUSED':
-    case 'ECONNRESET':
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-    case 'ENOTFOUND':
-    case 'EPIPE':
+  switch (isNetworkError(e.code) ? 'network' : e.code) {
+    case 'network':
     case '57P01': // admin_shutdown
     case '57P02': // crash_shutdown
     case '57P03': // cannot_connect_now

@@ -51,3 +51,17 @@ export class TributaryError extends Error {
 export function isRetriable(error: unknown): boolean {
   return error instanceof TributaryError ? error.retriable : false;
 }
+
+/** Socket error codes that mean a server is (for now) out of reach: worth a retry. */
+const NETWORK_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+]);
+
+export function isNetworkError(code: string | undefined): boolean {
+  return code !== undefined && NETWORK_ERRORS.has(code);
+}

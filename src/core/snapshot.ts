@@ -2,6 +2,9 @@ import type { Logger } from 'pino';
 import type { SourceMessage, SourceOffset } from './change-event.ts';
 import { tableKey, type Row, type TableSchema } from './schema.ts';
 
+/** How often a long table read logs its progress. */
+const PROGRESS_LOG_MS = 10_000;
+
 /** Snapshot progress, committed with every chunk so a restart resumes where it stopped. */
 export interface SnapshotProgress {
   /** `schema.table` of every table fully read. */
@@ -62,6 +65,8 @@ export async function* snapshotMessages<NativeRow>(
     yield { kind: 'schema', table: table.schema };
 
     let rowsRead = 0;
+    const tableStarted = Date.now();
+    let lastProgressLog = tableStarted;
     const source = options.sourceFor(table.schema, 'true');
     const emit = function* (rows: NativeRow[], final: boolean): Generator<SourceMessage> {
       yield { kind: 'begin', txId: null, commitTimeMs: Date.now() };
@@ -78,6 +83,11 @@ export async function* snapshotMessages<NativeRow>(
       }
       rowsRead += rows.length;
       options.onRows?.(key, rows.length);
+      if (Date.now() - lastProgressLog >= PROGRESS_LOG_MS) {
+        lastProgressLog = Date.now();
+        const rowsPerSecond = Math.round(rowsRead / ((lastProgressLog - tableStarted) / 1000));
+        logger.info({ table: key, rows: rowsRead, rowsPerSecond }, 'snapshot: reading');
+      }
       const progress: SnapshotProgress = final
         ? { completed: [...completed, key] }
         : { completed: [...completed], table: key, lastKey: table.keyOf(rows[rows.length - 1]!) };
@@ -95,7 +105,10 @@ export async function* snapshotMessages<NativeRow>(
     }
     if (held) yield* emit(held, true);
     completed.add(key);
-    logger.info({ table: key, rows: rowsRead }, 'snapshot: table read');
+    logger.info(
+      { table: key, rows: rowsRead, seconds: (Date.now() - tableStarted) / 1000 },
+      'snapshot: table read',
+    );
   }
   yield { kind: 'heartbeat', offset: streamOffset };
   logger.info(
