@@ -6,129 +6,24 @@
  * change the registry's compatibility rule refuses.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { SchemaRegistryClient } from '../../src/avro/registry.ts';
-import { TributaryError } from '../../src/core/errors.ts';
 import { readCommittedOffset } from '../../src/kafka/offset-store.ts';
-import { EventCollector, testKafka, type SeenEvent } from '../harness/kafka-events.ts';
+import { atOrBefore, serverPosition, type Position } from '../harness/binlog-position.ts';
+import { dataEvents, drain, plain } from '../harness/drain.ts';
+import { EventCollector, testKafka } from '../harness/kafka-events.ts';
 import { MysqlTestContext } from '../harness/mysql-context.ts';
-import type { RunningConnector } from '../harness/connector-context.ts';
-import { stackEnv } from '../harness/stack.ts';
+import { schemaById, setCompatibility, subjectVersions } from '../harness/registry.ts';
+import { expectRefusal } from '../harness/schema-refusal.ts';
+import { outcome, waitOrFail } from '../harness/waiting.ts';
 
-const env = stackEnv();
-
-/** One committed record of a topic, decoded, with the schema ids of its framing. */
-interface DrainedRecord {
-  offset: bigint;
-  keySchemaId: number | null;
-  valueSchemaId: number | null;
-  key: Record<string, unknown> | null;
-  value: NonNullable<SeenEvent['value']> | null;
-}
-
-/**
- * Reads every committed record of a one-partition topic as a read_committed
- * consumer sees it, up to the end the topic has now; decodes each through the
- * registry and keeps the schema ids of its framing.
- */
-async function drain(topic: string, timeoutMs = 30_000): Promise<DrainedRecord[]> {
-  const kafka = testKafka();
-  const admin = kafka.admin();
-  await admin.connect();
-  let end: bigint;
-  try {
-    const partitions = await admin.fetchTopicOffsets(topic);
-    assert.equal(partitions.length, 1, `${topic} has one partition`);
-    end = BigInt(partitions[0]!.high);
-  } finally {
-    await admin.disconnect();
-  }
-  if (end === 0n) return [];
-  const registry = new SchemaRegistryClient({ url: env.registryUrl });
-  const raw: Array<{ offset: bigint; key: Buffer | null; value: Buffer | null }> = [];
-  const consumer = kafka.consumer({ groupId: `tests-drain-${randomUUID()}`, readUncommitted: false });
-  await consumer.connect();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`timed out draining ${topic} to offset ${end}`)),
-        timeoutMs,
-      );
-      // Batch events count control records (commit markers) too.
-      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-        if (BigInt(payload.lastOffset) >= end - 1n) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      consumer.on(consumer.events.CRASH, ({ payload }) => {
-        clearTimeout(timer);
-        reject(payload.error);
-      });
-      void consumer
-        .subscribe({ topic, fromBeginning: true })
-        .then(() =>
-          consumer.run({
-            autoCommit: false,
-            eachMessage: async ({ message }) => {
-              raw.push({ offset: BigInt(message.offset), key: message.key, value: message.value });
-            },
-          }),
-        )
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  const records: DrainedRecord[] = [];
-  for (const r of raw.filter((r) => r.offset < end)) {
-    const hasKey = r.key !== null && r.key.length > 0;
-    records.push({
-      offset: r.offset,
-      keySchemaId: hasKey ? r.key!.readUInt32BE(1) : null,
-      valueSchemaId: r.value ? r.value.readUInt32BE(1) : null,
-      key: hasKey ? ((await registry.decode(r.key!)) as Record<string, unknown>) : null,
-      value: r.value ? ((await registry.decode(r.value)) as DrainedRecord['value']) : null,
-    });
-  }
-  return records;
-}
-
-function dataEvents(records: DrainedRecord[]) {
-  return records.filter(
-    (r): r is DrainedRecord & { value: NonNullable<DrainedRecord['value']> } => r.value !== null,
-  );
-}
-
-/** A plain copy of a decoded row image (avsc decodes to record instances). */
-function plain(row: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
-  return row ? { ...row } : null;
-}
-
-async function registry(method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${env.registryUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path}: HTTP ${response.status} ${text}`);
-  return JSON.parse(text) as unknown;
-}
-
-async function setCompatibility(subject: string, level: 'FULL' | 'NONE'): Promise<void> {
-  await registry('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: level });
-  const read = (await registry('GET', `/config/${encodeURIComponent(subject)}`)) as {
-    compatibilityLevel?: string;
-  };
-  assert.equal(read.compatibilityLevel, level, `the registry applies ${level} to ${subject}`);
-}
+/** How long `drain` may take on MariaDB. */
+const DRAIN_TIMEOUT_MS = 30_000;
+/** How long a stopped connector may take to report a refused schema. */
+const REFUSAL_TIMEOUT_MS = 20_000;
 
 /** The value fields of a registered envelope schema: name → whether nullable. */
 async function valueFields(schemaId: number): Promise<Record<string, string>> {
-  const { schema } = (await registry('GET', `/schemas/ids/${schemaId}`)) as { schema: string };
-  const envelope = JSON.parse(schema) as { fields: Array<{ name: string; type: unknown }> };
+  const envelope = (await schemaById(schemaId)) as { fields: Array<{ name: string; type: unknown }> };
   const value = (envelope.fields.find((f) => f.name === 'before')!.type as unknown[])[1] as {
     fields: Array<{ name: string; type: unknown }>;
   };
@@ -140,21 +35,6 @@ async function valueFields(schemaId: number): Promise<Record<string, string>> {
   return Object.fromEntries(value.fields.map((f) => [f.name, summary(f.type)]));
 }
 
-/** A binlog position, comparable: file then offset. */
-interface Position {
-  file: string;
-  pos: number;
-}
-
-function atOrBefore(a: Position, b: Position): boolean {
-  return a.file < b.file || (a.file === b.file && a.pos <= b.pos);
-}
-
-async function serverPosition(ctx: MysqlTestContext): Promise<Position> {
-  const [status] = await ctx.sql<{ File: string; Position: number | string }>('SHOW MASTER STATUS');
-  return { file: String(status!.File), pos: Number(status!.Position) };
-}
-
 async function committedPosition(ctx: MysqlTestContext): Promise<Position> {
   const stored = await readCommittedOffset({
     kafka: testKafka(),
@@ -164,55 +44,6 @@ async function committedPosition(ctx: MysqlTestContext): Promise<Position> {
   assert.ok(stored, 'an offset was committed');
   assert.equal(stored.offset.snapshot, undefined, 'the committed offset is a streaming position');
   return { file: String(stored.offset.file), pos: Number(stored.offset.pos) };
-}
-
-/** The connector's outcome, observed from the start so a failure is never an unhandled rejection. */
-function outcome(connector: RunningConnector): { settled: () => boolean; failure: Promise<unknown> } {
-  let settled = false;
-  const failure = connector.done.then(
-    () => {
-      settled = true;
-      return null;
-    },
-    (error: unknown) => {
-      settled = true;
-      return error;
-    },
-  );
-  return { settled: () => settled, failure };
-}
-
-/** Waits for events, failing at once with the connector's own error if it stops meanwhile. */
-async function waitOrFail(
-  connector: RunningConnector,
-  events: EventCollector,
-  done: (seen: SeenEvent[]) => boolean,
-  what: string,
-): Promise<void> {
-  await Promise.race([
-    events.waitFor(done, 20_000, what),
-    connector.done.then(() => {
-      throw new Error(`the connector stopped while waiting for ${what}`);
-    }),
-  ]);
-}
-
-async function expectRefusal(failure: Promise<unknown>, what: RegExp[]): Promise<TributaryError> {
-  let timer: NodeJS.Timeout | undefined;
-  const error = await Promise.race([
-    failure,
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error('the connector did not stop on the refused schema')), 20_000);
-    }),
-  ]).finally(() => clearTimeout(timer));
-  assert.ok(
-    error instanceof TributaryError,
-    `the connector stops with a TributaryError, not ${String(error)}`,
-  );
-  assert.equal(error.code, 'SCHEMA_REFUSED');
-  assert.equal(error.retriable, false, 'a refused schema is final: no retry loop');
-  for (const pattern of what) assert.match(error.message, pattern);
-  return error;
 }
 
 test('MariaDB: add, drop, rename and retype columns while streaming: each event carries the schema of its binlog position, with no restart', async () => {
@@ -278,7 +109,7 @@ test('MariaDB: add, drop, rename and retype columns while streaming: each event 
   await connector.stop();
 
   // A new value schema version at each DDL that changes the Avro shape.
-  const drained = dataEvents(await drain(topic));
+  const drained = dataEvents(await drain(topic, DRAIN_TIMEOUT_MS));
   assert.equal(drained.length, 8);
   const ids = drained.map((r) => r.valueSchemaId!);
   assert.equal(new Set(ids.slice(0, 5)).size, 5, `five value schemas for five table versions: ${ids}`);
@@ -292,7 +123,7 @@ test('MariaDB: add, drop, rename and retype columns while streaming: each event 
     quantity: '?long',
     note: '?string',
   });
-  const versions = await registry('GET', `/subjects/${encodeURIComponent(`${topic}-value`)}/versions`);
+  const versions = await subjectVersions(`${topic}-value`);
   assert.deepEqual(versions, [1, 2, 3, 4, 5], `five versions of ${topic}-value`);
 });
 
@@ -330,7 +161,7 @@ test('MariaDB: a change committed before a DDL but streamed after it is encoded 
     'the changes made while the connector was down',
   );
   await connector.stop();
-  const drained = dataEvents(await drain(topic));
+  const drained = dataEvents(await drain(topic, DRAIN_TIMEOUT_MS));
   assert.deepEqual(
     drained.map((e) => [e.value.op, plain(e.value.after)]),
     [
@@ -394,11 +225,11 @@ test('MariaDB: a change the compatibility rule refuses stops the connector, nami
   await ctx.sql(`INSERT INTO accounts VALUES (4, 'dee', 'silver')`);
 
   const mentions = [new RegExp(`${ctx.schema}\\.accounts`), /\btier\b/, /\bFULL\b/];
-  t.diagnostic((await expectRefusal(firstRun.failure, mentions)).message);
+  t.diagnostic((await expectRefusal(firstRun.failure, mentions, REFUSAL_TIMEOUT_MS)).message);
 
   // What came before the refused change is in Kafka; nothing past it, not in the offsets either.
   assert.deepEqual(
-    dataEvents(await drain(topic)).map((r) => plain(r.value.after)),
+    dataEvents(await drain(topic, DRAIN_TIMEOUT_MS)).map((r) => plain(r.value.after)),
     [
       { id: 1, owner: 'ann' },
       { id: 2, owner: 'bob' },
@@ -412,7 +243,7 @@ test('MariaDB: a change the compatibility rule refuses stops the connector, nami
 
   // A restart under the same rule stops again, and still says what the change is.
   const second = outcome(ctx.start());
-  t.diagnostic((await expectRefusal(second.failure, mentions)).message);
+  t.diagnostic((await expectRefusal(second.failure, mentions, REFUSAL_TIMEOUT_MS)).message);
   assert.ok(atOrBefore(await committedPosition(ctx), beforeRefused), 'still nothing committed past it');
 
   // With the rule relaxed, the refused change and everything after it arrive, once.
@@ -428,7 +259,10 @@ test('MariaDB: a change the compatibility rule refuses stops the connector, nami
   );
   assert.equal(thirdRun.settled(), false, 'the connector runs');
   await third.stop();
-  const after = dataEvents(await drain(topic)).map((r) => [r.value.op, plain(r.value.after)]);
+  const after = dataEvents(await drain(topic, DRAIN_TIMEOUT_MS)).map((r) => [
+    r.value.op,
+    plain(r.value.after),
+  ]);
   assert.deepEqual(after, [
     ['r', { id: 1, owner: 'ann' }],
     ['c', { id: 2, owner: 'bob' }],

@@ -7,47 +7,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readCommittedOffset } from '../../src/kafka/offset-store.ts';
+import { atOrBefore, serverPosition, type Position } from '../harness/binlog-position.ts';
 import { EventCollector, testKafka, waitForTopics, type SeenEvent } from '../harness/kafka-events.ts';
 import { MysqlTestContext } from '../harness/mysql-context.ts';
 import type { RunningConnector } from '../harness/connector-context.ts';
 import { stackEnv } from '../harness/stack.ts';
+import { waitOrFail } from '../harness/waiting.ts';
 
 type Change = SeenEvent & { value: NonNullable<SeenEvent['value']> };
-
-/** Waits for events, failing at once with the connector's own error if it stops meanwhile. */
-async function waitOrFail(
-  connector: RunningConnector,
-  events: EventCollector,
-  done: (seen: SeenEvent[]) => boolean,
-  what: string,
-): Promise<SeenEvent[]> {
-  return Promise.race([
-    events.waitFor(done, 20_000, what),
-    connector.done.then(() => {
-      throw new Error(`the connector stopped while waiting for ${what}`);
-    }),
-  ]);
-}
 
 /** [op or 'tombstone', key id or null] of a topic's records, in topic order. */
 function summary(events: EventCollector, topic: string): Array<[string, unknown]> {
   return events.events
     .filter((e) => e.topic === topic)
     .map((e) => [e.value?.op ?? 'tombstone', e.key === null ? null : e.key['id']]);
-}
-
-interface Position {
-  file: string;
-  pos: number;
-}
-
-function atOrBefore(a: Position, b: Position): boolean {
-  return a.file < b.file || (a.file === b.file && a.pos <= b.pos);
-}
-
-async function serverPosition(ctx: MysqlTestContext): Promise<Position> {
-  const [status] = await ctx.sql<{ File: string; Position: number | string }>('SHOW MASTER STATUS');
-  return { file: String(status!.File), pos: Number(status!.Position) };
 }
 
 async function committedPosition(ctx: MysqlTestContext): Promise<Position | null> {

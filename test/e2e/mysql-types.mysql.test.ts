@@ -10,12 +10,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type mysql from 'mysql2/promise';
+import { avroSummary } from '../harness/avro-summary.ts';
+import { big, hex, int, num, str, type Decoded, type Mismatch } from '../harness/decoded-values.ts';
 import { EventCollector, type SeenEvent } from '../harness/kafka-events.ts';
 import { MysqlTestContext } from '../harness/mysql-context.ts';
-import type { RunningConnector } from '../harness/connector-context.ts';
+import { latestValueSchema } from '../harness/registry.ts';
 import { stackEnv } from '../harness/stack.ts';
-
-type Decoded = (value: unknown) => unknown;
+import { waitOrFail } from '../harness/waiting.ts';
 
 interface Column {
   name: string;
@@ -31,27 +32,7 @@ interface Column {
   fromDb?: (text: string) => unknown;
 }
 
-// Decoded values: check the JS type the Avro layer documents, then render them comparably.
-const str: Decoded = (v) => {
-  assert.equal(typeof v, 'string', `expected a string, got ${typeof v}`);
-  return v;
-};
-const int: Decoded = (v) => {
-  assert.ok(Number.isInteger(v), `expected an integer number, got ${typeof v} ${String(v)}`);
-  return String(v);
-};
-const big: Decoded = (v) => {
-  assert.equal(typeof v, 'bigint', `expected a bigint, got ${typeof v}`);
-  return String(v);
-};
-const num: Decoded = (v) => {
-  assert.equal(typeof v, 'number', `expected a number, got ${typeof v}`);
-  return v;
-};
-const hex: Decoded = (v) => {
-  assert.ok(Buffer.isBuffer(v), `expected a Buffer, got ${typeof v}`);
-  return v.toString('hex');
-};
+// Booleans render differently per dialect; the other decoders are shared (decoded-values.ts).
 const bool: Decoded = (v) => {
   assert.equal(typeof v, 'boolean', `expected a boolean, got ${typeof v}`);
   return v;
@@ -504,60 +485,13 @@ const COLUMNS: readonly Column[] = [
 ];
 
 const ROWS = 5; // row 5: NULL in every nullable column
+/** How long to wait for the matrix's events. */
+const WAIT_MS = 30_000;
 
 const quote = (name: string): string => `\`${name}\``;
 
 function rowValues(id: number): string {
   return [String(id), '0', ...COLUMNS.map((column) => column.values[id - 1] ?? 'NULL')].join(', ');
-}
-
-/** A compact name for an Avro field type: `?` for ["null", T], logical and semantic names kept. */
-function avroSummary(schema: unknown): string {
-  if (typeof schema === 'string') return schema;
-  if (Array.isArray(schema)) {
-    const [first, second] = schema as unknown[];
-    return schema.length === 2 && first === 'null' ? `?${avroSummary(second)}` : JSON.stringify(schema);
-  }
-  const s = schema as Record<string, unknown>;
-  if (s['logicalType'] === 'decimal') return `decimal(${String(s['precision'])},${String(s['scale'])})`;
-  if (typeof s['logicalType'] === 'string') return s['logicalType'];
-  if (typeof s['tributary.semantic'] === 'string') return `string:${s['tributary.semantic']}`;
-  if (typeof s['connect.type'] === 'string') return s['connect.type'];
-  return avroSummary(s['type']);
-}
-
-async function latestValueSchema(topic: string): Promise<Map<string, unknown>> {
-  const response = await fetch(
-    `${stackEnv().registryUrl}/subjects/${encodeURIComponent(`${topic}-value`)}/versions/latest`,
-  );
-  assert.equal(response.status, 200, `the registry has no ${topic}-value subject`);
-  const envelope = JSON.parse(((await response.json()) as { schema: string }).schema) as {
-    fields: Array<{ name: string; type: unknown }>;
-  };
-  const before = envelope.fields.find((f) => f.name === 'before')!.type as unknown[];
-  const value = before[1] as { fields: Array<{ name: string; type: unknown }> };
-  return new Map(value.fields.map((f) => [f.name, f.type]));
-}
-
-async function waitOrFail(
-  connector: RunningConnector,
-  events: EventCollector,
-  done: (seen: SeenEvent[]) => boolean,
-  what: string,
-): Promise<void> {
-  await Promise.race([
-    events.waitFor(done, 30_000, what),
-    connector.done.then(() => {
-      throw new Error(`the connector stopped while waiting for ${what}`);
-    }),
-  ]);
-}
-
-interface Mismatch {
-  row: number;
-  column: string;
-  kafka: unknown;
-  database: unknown;
 }
 
 test('every documented MariaDB type: snapshot (r), streamed (c) and update before/after (u) values equal the database values, with edge values and zero dates', async () => {
@@ -578,7 +512,7 @@ test('every documented MariaDB type: snapshot (r), streamed (c) and update befor
   const connector = ctx.start();
   await using events = await EventCollector.open([topic]);
   const ops = (op: string) => events.changes(topic).filter((e) => e.value.op === op);
-  await waitOrFail(connector, events, () => ops('r').length >= ROWS, 'the snapshot of the matrix');
+  await waitOrFail(connector, events, () => ops('r').length >= ROWS, 'the snapshot of the matrix', WAIT_MS);
 
   // The same rows again while streaming, then an update of every one of them.
   const names = COLUMNS.map((c) => quote(c.name)).join(', ');
@@ -591,6 +525,7 @@ test('every documented MariaDB type: snapshot (r), streamed (c) and update befor
     events,
     () => ops('c').length >= ROWS && ops('u').length >= ROWS,
     'the streamed inserts and updates',
+    WAIT_MS,
   );
   await connector.stop();
 

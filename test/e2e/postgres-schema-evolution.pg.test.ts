@@ -4,126 +4,15 @@
  * registry's compatibility rule refuses.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { lsnToBigInt } from '../../dialects/postgres/lsn.ts';
-import { SchemaRegistryClient } from '../../src/avro/registry.ts';
-import { TributaryError } from '../../src/core/errors.ts';
 import { readCommittedOffset } from '../../src/kafka/offset-store.ts';
-import { EventCollector, testKafka, type SeenEvent } from '../harness/kafka-events.ts';
+import { dataEvents, drain, plain } from '../harness/drain.ts';
+import { EventCollector, testKafka } from '../harness/kafka-events.ts';
 import { PgTestContext, type ConfigOverrides, type RunningConnector } from '../harness/pg-context.ts';
-import { stackEnv } from '../harness/stack.ts';
-
-const env = stackEnv();
-
-/** One committed record of a topic, decoded, with the schema ids of its framing. */
-interface DrainedRecord {
-  offset: bigint;
-  keySchemaId: number | null;
-  valueSchemaId: number | null;
-  key: Record<string, unknown> | null;
-  value: NonNullable<SeenEvent['value']> | null;
-}
-
-/**
- * Reads every committed record of a one-partition topic, as a read_committed
- * consumer sees it, up to the end the topic has now; decodes each through the
- * registry and keeps the schema ids its framing carries.
- */
-async function drain(topic: string, timeoutMs = 60_000): Promise<DrainedRecord[]> {
-  const kafka = testKafka();
-  const admin = kafka.admin();
-  await admin.connect();
-  let end: bigint;
-  try {
-    const partitions = await admin.fetchTopicOffsets(topic);
-    assert.equal(partitions.length, 1, `${topic} has one partition`);
-    end = BigInt(partitions[0]!.high);
-  } finally {
-    await admin.disconnect();
-  }
-  if (end === 0n) return [];
-  const registry = new SchemaRegistryClient({ url: env.registryUrl });
-  const raw: Array<{ offset: bigint; key: Buffer | null; value: Buffer | null }> = [];
-  const consumer = kafka.consumer({ groupId: `tests-drain-${randomUUID()}`, readUncommitted: false });
-  await consumer.connect();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`timed out draining ${topic} to offset ${end}`)),
-        timeoutMs,
-      );
-      // Batch events count control records (commit markers) too.
-      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-        if (BigInt(payload.lastOffset) >= end - 1n) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      consumer.on(consumer.events.CRASH, ({ payload }) => {
-        clearTimeout(timer);
-        reject(payload.error);
-      });
-      void consumer
-        .subscribe({ topic, fromBeginning: true })
-        .then(() =>
-          consumer.run({
-            autoCommit: false,
-            eachMessage: async ({ message }) => {
-              raw.push({ offset: BigInt(message.offset), key: message.key, value: message.value });
-            },
-          }),
-        )
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  const records: DrainedRecord[] = [];
-  for (const r of raw.filter((r) => r.offset < end)) {
-    const hasKey = r.key !== null && r.key.length > 0;
-    records.push({
-      offset: r.offset,
-      keySchemaId: hasKey ? r.key!.readUInt32BE(1) : null,
-      valueSchemaId: r.value ? r.value.readUInt32BE(1) : null,
-      key: hasKey ? ((await registry.decode(r.key!)) as Record<string, unknown>) : null,
-      value: r.value ? ((await registry.decode(r.value)) as DrainedRecord['value']) : null,
-    });
-  }
-  return records;
-}
-
-/** Data events (no tombstones) of drained records. */
-function dataEvents(records: DrainedRecord[]) {
-  return records.filter(
-    (r): r is DrainedRecord & { value: NonNullable<DrainedRecord['value']> } => r.value !== null,
-  );
-}
-
-/** A plain copy of a decoded row image (avsc decodes to record instances). */
-function plain(row: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
-  return row ? { ...row } : null;
-}
-
-async function registry(method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${env.registryUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path}: HTTP ${response.status} ${text}`);
-  return JSON.parse(text) as unknown;
-}
-
-/** Sets a subject's compatibility rule through the Confluent API, and checks the registry took it. */
-async function setCompatibility(subject: string, level: 'FULL' | 'BACKWARD' | 'NONE'): Promise<void> {
-  await registry('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: level });
-  const read = (await registry('GET', `/config/${encodeURIComponent(subject)}`)) as {
-    compatibilityLevel?: string;
-  };
-  assert.equal(read.compatibilityLevel, level, `the registry applies ${level} to ${subject}`);
-}
+import { schemaById, setCompatibility, subjectVersions } from '../harness/registry.ts';
+import { expectRefusal } from '../harness/schema-refusal.ts';
+import { outcome } from '../harness/waiting.ts';
 
 interface SlotState {
   activePid: number | null;
@@ -165,34 +54,6 @@ async function committedLsn(ctx: PgTestContext): Promise<bigint> {
   assert.ok(stored, 'an offset was committed');
   assert.equal(stored.offset.snapshot, undefined, 'the committed offset is a streaming position');
   return lsnToBigInt(stored.offset.lsn as string);
-}
-
-/** The connector's outcome, observed from the start so a failure is never an unhandled rejection. */
-function outcome(connector: RunningConnector): { settled: () => boolean; failure: Promise<unknown> } {
-  let settled = false;
-  const failure = connector.done.then(
-    () => {
-      settled = true;
-      return null;
-    },
-    (error: unknown) => {
-      settled = true;
-      return error;
-    },
-  );
-  return { settled: () => settled, failure };
-}
-
-async function expectRefusal(failure: Promise<unknown>, what: RegExp[]): Promise<TributaryError> {
-  const error = await failure;
-  assert.ok(
-    error instanceof TributaryError,
-    `the connector stops with a TributaryError, not ${String(error)}`,
-  );
-  assert.equal(error.code, 'SCHEMA_REFUSED');
-  assert.equal(error.retriable, false, 'a refused schema is final: no retry loop');
-  for (const pattern of what) assert.match(error.message, pattern);
-  return error;
 }
 
 test('add, drop, rename and retype columns while streaming: each event carries the schema of its log position, with no restart', async () => {
@@ -263,7 +124,7 @@ test('add, drop, rename and retype columns while streaming: each event carries t
   assert.equal(new Set(ids.slice(0, 5)).size, 5, `five value schemas for five table versions: ${ids}`);
   assert.equal(ids[5], ids[4], 'the update uses the schema of the last version');
   assert.equal(new Set(drained.map((r) => r.keySchemaId)).size, 1, 'the key did not change');
-  const versions = await registry('GET', `/subjects/${encodeURIComponent(`${topic}-value`)}/versions`);
+  const versions = await subjectVersions(`${topic}-value`);
   assert.deepEqual(versions, [1, 2, 3, 4, 5], `five versions of ${topic}-value`);
 });
 
@@ -318,7 +179,7 @@ test('a change committed before a DDL but streamed after it is encoded with the 
   const schemas = await Promise.all(
     ids.map(
       async (id) =>
-        JSON.parse(((await registry('GET', `/schemas/ids/${id}`)) as { schema: string }).schema) as {
+        (await schemaById(id!)) as {
           fields: Array<{ name: string; type: unknown }>;
         },
     ),

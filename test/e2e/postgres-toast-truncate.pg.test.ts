@@ -6,24 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventCollector, type SeenEvent } from '../harness/kafka-events.ts';
-import { PgTestContext, type RunningConnector } from '../harness/pg-context.ts';
+import { PgTestContext } from '../harness/pg-context.ts';
+import { waitOrFail } from '../harness/waiting.ts';
 
 type Change = SeenEvent & { value: NonNullable<SeenEvent['value']> };
-
-/** Waits for events, failing at once with the connector's own error if it stops meanwhile. */
-async function waitOrFail(
-  connector: RunningConnector,
-  events: EventCollector,
-  done: (seen: SeenEvent[]) => boolean,
-  what: string,
-): Promise<SeenEvent[]> {
-  return Promise.race([
-    events.waitFor(done, 20_000, what),
-    connector.done.then(() => {
-      throw new Error(`the connector stopped while waiting for ${what}`);
-    }),
-  ]);
-}
 
 /** SQL for ~12.8 kB of incompressible text (an md5 chain), different per `seed`. */
 const bigText = (seed: string): string =>
