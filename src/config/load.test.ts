@@ -88,7 +88,7 @@ describe('defaults', () => {
     assert.equal(config.kafka.clientId, 'tributary-shop');
     assert.equal(config.kafka.ssl, false);
     assert.equal(config.kafka.sasl, undefined);
-    assert.equal(config.kafka.transactionTimeoutMs, 60000);
+    assert.equal(config.kafka.transactionTimeoutMs, 300000);
     assert.deepEqual(config.topics, {
       prefix: 'shop',
       template: '{prefix}.{schema}.{table}',

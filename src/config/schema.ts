@@ -136,7 +136,8 @@ const kafkaSchema = z.strictObject({
   clientId: nonEmpty.optional(),
   ssl: sslSchema.default(false),
   sasl: saslSchema.optional(),
-  transactionTimeoutMs: z.int().min(1000).default(60000),
+  /** Longest a Kafka transaction may stay open: it must cover the largest source transaction. Brokers cap it (transaction.max.timeout.ms, 15 min by default); a sidecar that dies and is not restarted holds read_committed consumers of its topics back this long. */
+  transactionTimeoutMs: z.int().min(1000).default(300000),
 });
 
 const registrySchema = z

@@ -36,6 +36,7 @@ export class TransactionalSink implements EventSink {
   private transaction: Transaction | null = null;
   private pending: OutgoingRecord[] = [];
   private pendingBytes = 0;
+  private transactionStartedAt = 0;
   /** The chunk being sent while the next one fills. */
   private inflight: Promise<void> | undefined;
   private readonly options: {
@@ -68,6 +69,15 @@ export class TransactionalSink implements EventSink {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await this.guard(() => producer.connect());
+    // kafkajs connects with a plain idempotent producer id and registers the
+    // transactional id only at the first transaction. Do it now: this
+    // InitProducerId fences any older instance and aborts the transaction it
+    // left open, before the caller reads the committed offset (which would
+    // otherwise wait behind that open transaction until it times out).
+    await this.guard(async () => {
+      const fence = await producer.transaction();
+      await fence.abort(); // empty: nothing is sent
+    });
     this.producer = producer;
     this.state = 'ready';
   }
@@ -114,6 +124,7 @@ export class TransactionalSink implements EventSink {
 
   private async begin(): Promise<void> {
     if (this.state === 'ready') {
+      this.transactionStartedAt = Date.now();
       this.transaction = await this.guard(() => this.producer!.transaction());
       this.state = 'in-transaction';
     }
@@ -180,7 +191,11 @@ export class TransactionalSink implements EventSink {
       return await action();
     } catch (error) {
       this.state = 'failed';
-      throw kafkaError(error);
+      const age = this.transactionStartedAt ? Date.now() - this.transactionStartedAt : 0;
+      throw kafkaError(error, {
+        transactionAgeMs: age,
+        transactionTimeoutMs: this.options.transactionTimeoutMs,
+      });
     }
   }
 }
@@ -193,15 +208,29 @@ const UNREACHABLE_ERRORS = new Set([
 ]);
 
 /** Classifies a kafkajs error by its type and code, never its message text. */
-export function kafkaError(error: unknown): TributaryError {
+export function kafkaError(
+  error: unknown,
+  context: { transactionAgeMs: number; transactionTimeoutMs: number } = {
+    transactionAgeMs: 0,
+    transactionTimeoutMs: Infinity,
+  },
+): TributaryError {
   if (error instanceof TributaryError) return error;
   const e = error as { name?: string; type?: string; message?: string };
   const type = e.type ?? '';
-  if (
-    type === 'INVALID_PRODUCER_EPOCH' ||
-    type === 'PRODUCER_FENCED' ||
-    type === 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED'
-  ) {
+  if (type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED' || type === 'TRANSACTION_TIMED_OUT') {
+    // The broker aborts a transaction older than its timeout by bumping the
+    // epoch: the producer then looks fenced, though nobody else took over.
+    if (context.transactionAgeMs >= context.transactionTimeoutMs * 0.9) {
+      return new TributaryError(
+        `a Kafka transaction ran ${Math.round(context.transactionAgeMs / 1000)} s, past kafka.transactionTimeoutMs (${context.transactionTimeoutMs} ms), so the broker aborted it`,
+        {
+          code: 'KAFKA_FAILED',
+          fix: "raise kafka.transactionTimeoutMs (up to the brokers' transaction.max.timeout.ms) above the time the largest source transaction takes to write",
+          cause: error,
+        },
+      );
+    }
     return new TributaryError(
       'another Tributary instance with the same name took over this connector, so this one stops (it was fenced)',
       {
@@ -210,6 +239,17 @@ export function kafkaError(error: unknown): TributaryError {
         cause: error,
       },
     );
+  }
+  if (
+    type === 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED' ||
+    type === 'TOPIC_AUTHORIZATION_FAILED' ||
+    type === 'CLUSTER_AUTHORIZATION_FAILED'
+  ) {
+    return new TributaryError(`Kafka denied an operation: ${e.message}`, {
+      code: 'KAFKA_FAILED',
+      fix: 'grant the Kafka user Write and Describe on the transactional id tributary-<name>, Write/Create/Describe on the topics (and the offsets topic), and IdempotentWrite on the cluster',
+      cause: error,
+    });
   }
   if (type === 'INVALID_RECORD' || type === 'CORRUPT_MESSAGE') {
     // Retrying cannot help: the same record would be refused again.
