@@ -115,7 +115,7 @@ async function openStream(
       );
     await ensurePublication(catalog, options.publication, ids, logger);
     if (options.replicaIdentity === 'full') await ensureReplicaIdentityFull(catalog, ids, logger);
-    const types = createTypeResolver(catalog, { onLoss: (message) => logger.warn(message) });
+    const types = createTypeResolver(catalog, { onLoss: rateLimitedWarning(logger) });
 
     const committed = offset as PgOffset | null;
     const info = await slotInfo(catalog, slot);
@@ -265,6 +265,24 @@ function snapshotOf(
     });
     await reader.query('COMMIT').catch(() => {});
   })();
+}
+
+/**
+ * Lossy substitutions (NaN in numeric(p,s), timestamps past the int64 range)
+ * can occur on every row: warn at once, then at most once a minute with a count.
+ */
+function rateLimitedWarning(logger: Logger): (message: string) => void {
+  let lastAt = 0;
+  let suppressed = 0;
+  return (message) => {
+    if (Date.now() - lastAt < 60_000) {
+      suppressed += 1;
+      return;
+    }
+    logger.warn({ suppressedSinceLast: suppressed }, message);
+    lastAt = Date.now();
+    suppressed = 0;
+  };
 }
 
 function problemsError(problems: CheckProblem[]): TributaryError {
