@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { SourceOffset } from '../core/change-event.ts';
 import { TributaryError } from '../core/errors.ts';
 
@@ -54,37 +54,37 @@ async function logEndOffsets(kafka: Kafka, topic: string): Promise<Map<number, b
 }
 
 /**
- * Reads the last committed offset of `connector` from the compacted offsets
- * topic, as a read_committed consumer sees it: an offset written in an aborted
- * or still-open transaction does not count.
+ * Reads every record of `topic` a read_committed consumer sees, from the
+ * beginning up to the log end at the time of the call, in order. Records
+ * written in aborted or still-open transactions are not delivered; the read
+ * ends once each partition's end is passed (commit markers included).
  */
-export async function readCommittedOffset(options: {
+export async function readTopicToEnd(options: {
   kafka: Kafka;
   topic: string;
-  connector: string;
+  onMessage: (message: KafkaMessage, partition: number) => void;
   timeoutMs?: number;
-}): Promise<StoredOffset | null> {
-  const { kafka, topic, connector } = options;
-  // The log end, not the last stable offset: another connector's open
-  // transaction on this shared topic must not hide offsets committed after it.
+}): Promise<void> {
+  const { kafka, topic } = options;
+  // The log end, not the last stable offset: another producer's open
+  // transaction on the topic must not hide records committed after it.
   const ends = await logEndOffsets(kafka, topic);
   const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([partition]) => partition));
-  if (pending.size === 0) return null;
+  if (pending.size === 0) return;
 
   // kafkajs has no manual assignment: a throw-away group that never commits.
   const consumer = kafka.consumer({
-    groupId: `tributary-offsets-reader-${randomUUID()}`,
+    groupId: `tributary-reader-${randomUUID()}`,
     readUncommitted: false,
     allowAutoTopicCreation: false,
   });
-  let latest: StoredOffset | null = null;
   await consumer.connect();
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () =>
           reject(
-            new TributaryError(`timed out reading the offsets topic ${topic}`, {
+            new TributaryError(`timed out reading ${topic} to its end`, {
               code: 'KAFKA_FAILED',
               retriable: true,
             }),
@@ -110,9 +110,9 @@ export async function readCommittedOffset(options: {
         .then(() =>
           consumer.run({
             autoCommit: false,
-            eachMessage: async ({ message }) => {
-              if (message.key?.toString() !== connector) return;
-              latest = message.value ? (JSON.parse(message.value.toString()) as StoredOffset) : null;
+            eachMessage: async ({ message, partition }) => {
+              const end = ends.get(partition);
+              if (end !== undefined && BigInt(message.offset) < end) options.onMessage(message, partition);
             },
           }),
         )
@@ -121,5 +121,28 @@ export async function readCommittedOffset(options: {
   } finally {
     await consumer.disconnect();
   }
+}
+
+/**
+ * Reads the last committed offset of `connector` from the compacted offsets
+ * topic, as a read_committed consumer sees it: an offset written in an aborted
+ * or still-open transaction does not count.
+ */
+export async function readCommittedOffset(options: {
+  kafka: Kafka;
+  topic: string;
+  connector: string;
+  timeoutMs?: number;
+}): Promise<StoredOffset | null> {
+  let latest: StoredOffset | null = null;
+  await readTopicToEnd({
+    kafka: options.kafka,
+    topic: options.topic,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    onMessage: (message) => {
+      if (message.key?.toString() !== options.connector) return;
+      latest = message.value ? (JSON.parse(message.value.toString()) as StoredOffset) : null;
+    },
+  });
   return latest;
 }

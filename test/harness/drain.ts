@@ -1,6 +1,5 @@
-import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { SchemaRegistryClient } from '../../src/avro/registry.ts';
+import { readTopicToEnd } from '../../src/kafka/offset-store.ts';
 import { testKafka, type SeenEvent } from './kafka-events.ts';
 import { stackEnv } from './stack.ts';
 
@@ -21,56 +20,17 @@ export interface DrainedRecord {
  * registry and keeps the schema ids its framing carries.
  */
 export async function drain(topic: string, timeoutMs = 60_000): Promise<DrainedRecord[]> {
-  const kafka = testKafka();
-  const admin = kafka.admin();
-  await admin.connect();
-  let end: bigint;
-  try {
-    const partitions = await admin.fetchTopicOffsets(topic);
-    assert.equal(partitions.length, 1, `${topic} has one partition`);
-    end = BigInt(partitions[0]!.high);
-  } finally {
-    await admin.disconnect();
-  }
-  if (end === 0n) return [];
   const registry = new SchemaRegistryClient({ url: env.registryUrl });
   const raw: Array<{ offset: bigint; key: Buffer | null; value: Buffer | null }> = [];
-  const consumer = kafka.consumer({ groupId: `tests-drain-${randomUUID()}`, readUncommitted: false });
-  await consumer.connect();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`timed out draining ${topic} to offset ${end}`)),
-        timeoutMs,
-      );
-      // Batch events count control records (commit markers) too.
-      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-        if (BigInt(payload.lastOffset) >= end - 1n) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      consumer.on(consumer.events.CRASH, ({ payload }) => {
-        clearTimeout(timer);
-        reject(payload.error);
-      });
-      void consumer
-        .subscribe({ topic, fromBeginning: true })
-        .then(() =>
-          consumer.run({
-            autoCommit: false,
-            eachMessage: async ({ message }) => {
-              raw.push({ offset: BigInt(message.offset), key: message.key, value: message.value });
-            },
-          }),
-        )
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+  await readTopicToEnd({
+    kafka: testKafka(),
+    topic,
+    timeoutMs,
+    onMessage: (message) =>
+      raw.push({ offset: BigInt(message.offset), key: message.key, value: message.value }),
+  });
   const records: DrainedRecord[] = [];
-  for (const r of raw.filter((r) => r.offset < end)) {
+  for (const r of raw) {
     const hasKey = r.key !== null && r.key.length > 0;
     records.push({
       offset: r.offset,
