@@ -465,6 +465,20 @@ describe('connection options and select list', () => {
     );
   });
 
+  test('typeCast hands DOUBLE and FLOAT over as their text, which Number() converts exactly', () => {
+    const field = (type: string) =>
+      ({
+        type,
+        string: () => '958721.3352067961',
+        buffer: () => Buffer.alloc(0),
+      }) as unknown as TypeCastField;
+    for (const type of ['DOUBLE', 'FLOAT']) {
+      const value = SNAPSHOT_CONNECTION_OPTIONS.typeCast(field(type), () => 958721.335206796);
+      assert.equal(value, '958721.3352067961', type);
+    }
+    assert.equal(snapshot(column('double', 'double'), '958721.3352067961'), 958721.3352067961);
+  });
+
   test('select list quotes names and casts where the plain text would lose', () => {
     const columns = [
       column('int', 'int', { name: 'id' }),

@@ -55,7 +55,7 @@ export const SNAPSHOT_CONNECTION_OPTIONS = {
   bigNumberStrings: true,
   decimalNumbers: false,
   jsonStrings: true,
-  typeCast: rawGeometry,
+  typeCast: exactSnapshotValue,
 } as const satisfies ConnectionOptions;
 
 /** Run once on the snapshot connection: TIMESTAMP values are printed in UTC. */
@@ -75,9 +75,22 @@ export const BINLOG_CONNECTION_OPTIONS = {
   decimalNumbers: false,
 } as const satisfies ConnectionOptions;
 
-/** mysql2 parses GEOMETRY into {x, y} objects and drops the SRID; we keep its bytes. */
-function rawGeometry(field: TypeCastField, next: TypeCastNext): unknown {
-  return field.type === 'GEOMETRY' ? field.buffer() : next();
+/**
+ * Where mysql2's own conversion of the text protocol loses, take the raw value:
+ * - GEOMETRY: mysql2 parses it into {x, y} objects and drops the SRID; we keep its bytes;
+ * - DOUBLE and FLOAT: mysql2's float parser is not correctly rounded (the server's
+ *   `958721.3352067961` became 958721.335206796); the text goes to `Number` instead.
+ */
+function exactSnapshotValue(field: TypeCastField, next: TypeCastNext): unknown {
+  switch (field.type) {
+    case 'GEOMETRY':
+      return field.buffer();
+    case 'DOUBLE':
+    case 'FLOAT':
+      return field.string('ascii');
+    default:
+      return next();
+  }
 }
 
 const MICROS_PER_SECOND = 1_000_000n;
