@@ -1,0 +1,255 @@
+/**
+ * The randomized parity run shared by both dialects: random values of every
+ * column type are written twice, once before the snapshot and once while
+ * streaming, and three things must agree exactly for every value:
+ *
+ * - the snapshot's `r` event and the streamed `c` event of the same value
+ *   (deep equality, whatever the Avro shape of the field);
+ * - each of them and the database's own text of the stored value, converted
+ *   to the decoded event value by the dialect's expectation module (the one
+ *   place that knows the field shapes).
+ *
+ * Where a value has no exact Avro form, the expectation gives the documented
+ * substitute, and the connector must have warned about the column.
+ */
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { ConnectorTestContext } from '../harness/connector-context.ts';
+import { EventCollector, type SeenEvent } from '../harness/kafka-events.ts';
+import { waitOrFail } from '../harness/waiting.ts';
+import { fidelitySettings, Random } from './random.ts';
+
+/** How the database renders a stored value as text, and what decoded event value that text implies. */
+export interface Expectation {
+  /** SQL giving the text of the stored value of column `c` (text all the way: no client number parsing). */
+  sql: (c: string) => string;
+  /** That text (null for SQL NULL) → the decoded event value. */
+  value: (text: string | null) => unknown;
+}
+
+export interface ParityColumn {
+  name: string;
+  /** The column definition, e.g. `decimal(65,30)`. */
+  definition: string;
+  /** A SQL expression of a random value; called for row 0, 1, 2... in order. */
+  generate: (random: Random, row: number) => string;
+  expected: Expectation;
+  /**
+   * The warning the connector gives when a value has no exact Avro form
+   * (its expectation then gives the documented substitute, null).
+   */
+  lossWarning?: RegExp;
+}
+
+/** The dialect's side of a parity run. */
+export interface ParityDatabase {
+  ctx: ConnectorTestContext;
+  quote: (name: string) => string;
+  /** Runs a statement on the test database (session settings of `prepare` apply). */
+  execute: (sql: string) => Promise<void>;
+  /** Rows of `select` as text (SQL NULL as null), in order, never through the client's value parsing. */
+  texts: (select: string) => Promise<Array<Array<string | null>>>;
+  /** Appended to CREATE TABLE, e.g. a default character set. */
+  tableOptions?: string;
+  /** Statements run once before any value is written, e.g. a permissive sql_mode. */
+  prepare?: string[];
+  /** Statements run before the database's text is read, e.g. the time zone of timestamp text. */
+  beforeRead?: string[];
+  /** The connector warns once per lossy column (MySQL), or once a minute for all of them (Postgres). */
+  warnsPerColumn: boolean;
+}
+
+interface Failure {
+  column: ParityColumn;
+  row: number;
+  literal: string;
+  problem: string;
+  snapshot: unknown;
+  stream: unknown;
+  databaseText: string | null;
+  expected: unknown;
+}
+
+const BATCH_ROWS = 50;
+const SHOWN_FAILURES = 25;
+
+function show(value: unknown): string {
+  if (Buffer.isBuffer(value)) return `<Buffer ${value.toString('hex')}>`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number' && Object.is(value, -0)) return '-0';
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} characters)` : text;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  try {
+    assert.deepStrictEqual(a, b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Warnings the connector reports, from both roads: process warnings and its logger. */
+function collectWarnings(): { messages: string[]; logger: pino.Logger; stop: () => void } {
+  const messages: string[] = [];
+  const onWarning = (warning: Error) => {
+    if (warning.name === 'TributaryTypeWarning') messages.push(warning.message);
+  };
+  process.on('warning', onWarning);
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line) continue;
+        const entry = JSON.parse(line) as { level: number; msg?: string };
+        if (entry.level >= 40 && entry.msg) messages.push(entry.msg);
+      }
+      done();
+    },
+  });
+  return { messages, logger: pino({ level: 'warn' }, sink), stop: () => process.off('warning', onWarning) };
+}
+
+export async function runParity(database: ParityDatabase, columns: readonly ParityColumn[]): Promise<void> {
+  const { seed, values: count } = fidelitySettings();
+  const { ctx, quote } = database;
+  const replay = `replay with FIDELITY_SEED=${seed} FIDELITY_VALUES=${count}`;
+
+  // The values, column by column, each column from a random stream of its own.
+  const literals = columns.map((column) => {
+    const random = new Random(seed, column.name);
+    return Array.from({ length: count }, (_, row) => column.generate(random, row));
+  });
+
+  for (const statement of database.prepare ?? []) await database.execute(statement);
+  const definitions = columns.map((c) => `${quote(c.name)} ${c.definition}`).join(',\n  ');
+  await database.execute(
+    `CREATE TABLE fidelity (\n  id int PRIMARY KEY,\n  ${definitions}\n) ${database.tableOptions ?? ''}`,
+  );
+  const names = ['id', ...columns.map((c) => quote(c.name))].join(', ');
+  /** Writes every value once more, as rows `firstId`, `firstId + 1`, ... */
+  const writeAll = async (firstId: number) => {
+    for (let start = 0; start < count; start += BATCH_ROWS) {
+      const rows: string[] = [];
+      for (let row = start; row < Math.min(count, start + BATCH_ROWS); row++) {
+        rows.push(`(${[String(firstId + row), ...literals.map((l) => l[row]!)].join(', ')})`);
+      }
+      await database.execute(`INSERT INTO fidelity (${names}) VALUES ${rows.join(',\n')}`);
+    }
+  };
+
+  await writeAll(1);
+  const warnings = collectWarnings();
+  const topic = ctx.topic('fidelity');
+  const waitMs = 60_000 + count * 40;
+  try {
+    const connector = ctx.start({}, { logger: warnings.logger });
+    await using events = await EventCollector.open([topic]);
+    const ofOp = (op: string) => events.changes(topic).filter((e) => e.value.op === op);
+    await waitOrFail(connector, events, () => ofOp('r').length >= count, 'the snapshot', waitMs);
+    await writeAll(count + 1);
+    await waitOrFail(connector, events, () => ofOp('c').length >= count, 'the streamed inserts', waitMs);
+    await connector.stop();
+
+    for (const statement of database.beforeRead ?? []) await database.execute(statement);
+    const expressions = columns.map((c) => c.expected.sql(quote(c.name)));
+    const textRows = await database.texts(`SELECT id, ${expressions.join(', ')} FROM fidelity ORDER BY id`);
+    const textById = new Map(textRows.map((row) => [Number(row[0]), row.slice(1)]));
+    assert.equal(textById.size, count * 2, 'rows in the database');
+
+    const imageById = (list: SeenEvent[]) =>
+      new Map(list.map((e) => [e.value!.after!['id'] as number, e.value!.after!]));
+    const snapshot = imageById(ofOp('r'));
+    const stream = imageById(ofOp('c'));
+    assert.equal(snapshot.size, count, 'one r event per row');
+    assert.equal(stream.size, count, 'one c event per row');
+
+    const failures: Failure[] = [];
+    const lossy = new Set<ParityColumn>();
+    columns.forEach((column, i) => {
+      for (let row = 0; row < count; row++) {
+        const r = snapshot.get(row + 1)?.[column.name];
+        const c = stream.get(count + row + 1)?.[column.name];
+        const text = textById.get(row + 1)![i]!;
+        const streamText = textById.get(count + row + 1)![i]!;
+        let expected: unknown;
+        let problem = '';
+        try {
+          expected = column.expected.value(text);
+        } catch (error) {
+          problem = `the database text has no expected value: ${(error as Error).message}`;
+        }
+        const literal = literals[i]![row]!;
+        if (!problem) {
+          if (text !== streamText)
+            problem = `the database stored it differently the second time (${streamText})`;
+          else if (!sameValue(r, c)) problem = 'snapshot (r) and stream (c) differ';
+          else if (!sameValue(r, expected)) problem = 'the events differ from the database';
+        }
+        if (problem) {
+          failures.push({
+            column,
+            row,
+            literal,
+            problem,
+            snapshot: r,
+            stream: c,
+            databaseText: text,
+            expected,
+          });
+        } else if (expected === null && text !== null) {
+          lossy.add(column);
+        }
+      }
+    });
+
+    assert.deepEqual(
+      failures
+        .slice(0, SHOWN_FAILURES)
+        .map(
+          (f) =>
+            `${f.column.name} ${f.column.definition}, row ${f.row}: ${f.problem}\n` +
+            `    value    ${f.literal.length > 300 ? `${f.literal.slice(0, 300)}…` : f.literal}\n` +
+            `    r        ${show(f.snapshot)}\n    c        ${show(f.stream)}\n` +
+            `    database ${show(f.databaseText)}\n    expected ${show(f.expected)}`,
+        ),
+      [],
+      `${failures.length} values differ (${replay})`,
+    );
+
+    // Documented losses: the substitute was checked above; the connector must have said so.
+    for (const column of lossy) {
+      assert.ok(column.lossWarning, `${column.name} ${column.definition} sent null for a value (${replay})`);
+    }
+    const lossyPatterns = [...lossy].map((c) => c.lossWarning!);
+    if (database.warnsPerColumn) {
+      for (const column of lossy) {
+        assert.ok(
+          warnings.messages.some((m) => column.lossWarning!.test(m) && m.includes(`column ${column.name}`)),
+          `no warning for the lossy values of ${column.name}; warnings: ${warnings.messages.join(' | ')}`,
+        );
+      }
+    } else if (lossy.size > 0) {
+      assert.ok(
+        warnings.messages.some((m) => lossyPatterns.some((p) => p.test(m))),
+        `no warning for lossy values; warnings: ${warnings.messages.join(' | ')}`,
+      );
+    }
+  } finally {
+    warnings.stop();
+  }
+}
+
+/**
+ * The first values of a column are its edge values, in order; the rest are
+ * drawn by `draw`. With a small FIDELITY_VALUES not every edge is written.
+ */
+export function edgesThen(edges: readonly string[], draw: (random: Random) => string) {
+  return (random: Random, row: number): string => (row < edges.length ? edges[row]! : draw(random));
+}
+
+/** Sometimes NULL, else `draw`. */
+export function orNull(draw: (random: Random) => string, p = 0.02) {
+  return (random: Random): string => (random.chance(p) ? 'NULL' : draw(random));
+}
