@@ -17,6 +17,7 @@ test(`MariaDB: snapshot, stream and database agree on ${values} random values of
   await runParity(
     {
       ctx,
+      isNull: (c) => `${c} IS NULL`,
       quote: (name) => `\`${name.replaceAll('`', '``')}\``,
       execute: async (sql) => {
         await ctx.db.query(sql);

@@ -1,7 +1,7 @@
 /** Random values shared by both dialects' columns: numbers as text, JSON, calendar parts. */
 import { numberText, type Random } from './random.ts';
 
-export const pad = (n: number | bigint, width: number): string => String(n).padStart(width, '0');
+export const pad = (n: number | bigint | string, width: number): string => String(n).padStart(width, '0');
 
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
