@@ -3,7 +3,8 @@
  * column type are written twice, once before the snapshot and once while
  * streaming, and three things must agree exactly for every value:
  *
- * - the snapshot's `r` event and the streamed `c` event of the same value
+ * - the snapshot's `r` event, the streamed `c` event of the same value, and
+ *   the before and after images of a `u` event that changed another column
  *   (deep equality, whatever the Avro shape of the field);
  * - each of them and the database's own text of the stored value, converted
  *   to the decoded event value by the dialect's expectation module (the one
@@ -132,7 +133,7 @@ export async function runParity(database: ParityDatabase, columns: readonly Pari
   for (const statement of database.prepare ?? []) await database.execute(statement);
   const definitions = columns.map((c) => `${quote(c.name)} ${c.definition}`).join(',\n  ');
   await database.execute(
-    `CREATE TABLE fidelity (\n  id int PRIMARY KEY,\n  ${definitions}\n) ${database.tableOptions ?? ''}`,
+    `CREATE TABLE fidelity (\n  id int PRIMARY KEY,\n  rev int NOT NULL DEFAULT 0,\n  ${definitions}\n) ${database.tableOptions ?? ''}`,
   );
   const names = ['id', ...columns.map((c) => quote(c.name))].join(', ');
   /** Writes every value once more, as rows `firstId`, `firstId + 1`, ... */
@@ -157,6 +158,9 @@ export async function runParity(database: ParityDatabase, columns: readonly Pari
     await waitOrFail(connector, events, () => ofOp('r').length >= count, 'the snapshot', waitMs);
     await writeAll(count + 1);
     await waitOrFail(connector, events, () => ofOp('c').length >= count, 'the streamed inserts', waitMs);
+    // An update of another column: the before and after images carry every value again.
+    await database.execute(`UPDATE fidelity SET rev = 1 WHERE id > ${count}`);
+    await waitOrFail(connector, events, () => ofOp('u').length >= count, 'the streamed updates', waitMs);
     await connector.stop();
 
     for (const statement of database.beforeRead ?? []) await database.execute(statement);
@@ -169,12 +173,15 @@ export async function runParity(database: ParityDatabase, columns: readonly Pari
     const textById = new Map(textRows.map((row) => [Number(row[0]), row.slice(1)]));
     assert.equal(textById.size, count * 2, 'rows in the database');
 
-    const imageById = (list: SeenEvent[]) =>
-      new Map(list.map((e) => [e.value!.after!['id'] as number, e.value!.after!]));
-    const snapshot = imageById(ofOp('r'));
-    const stream = imageById(ofOp('c'));
+    const imageById = (list: SeenEvent[], image: 'before' | 'after') =>
+      new Map(list.map((e) => [e.value!.after!['id'] as number, e.value![image]]));
+    const snapshot = imageById(ofOp('r'), 'after');
+    const stream = imageById(ofOp('c'), 'after');
+    const updatedFrom = imageById(ofOp('u'), 'before');
+    const updatedTo = imageById(ofOp('u'), 'after');
     assert.equal(snapshot.size, count, 'one r event per row');
     assert.equal(stream.size, count, 'one c event per row');
+    assert.equal(updatedTo.size, count, 'one u event per row');
 
     const failures: Failure[] = [];
     const lossy = new Set<ParityColumn>();
@@ -182,6 +189,10 @@ export async function runParity(database: ParityDatabase, columns: readonly Pari
       for (let row = 0; row < count; row++) {
         const r = snapshot.get(row + 1)?.[column.name];
         const c = stream.get(count + row + 1)?.[column.name];
+        const u = {
+          before: updatedFrom.get(count + row + 1)?.[column.name],
+          after: updatedTo.get(count + row + 1)?.[column.name],
+        };
         const text = textById.get(row + 1)![2 * i]!;
         const storedNull = textById.get(row + 1)![2 * i + 1] === '1';
         const streamText = textById.get(count + row + 1)![2 * i]!;
@@ -197,6 +208,8 @@ export async function runParity(database: ParityDatabase, columns: readonly Pari
           if (text !== streamText)
             problem = `the database stored it differently the second time (${streamText})`;
           else if (!sameValue(r, c)) problem = 'snapshot (r) and stream (c) differ';
+          else if (!sameValue(r, u.before)) problem = `the update's before image differs: ${show(u.before)}`;
+          else if (!sameValue(r, u.after)) problem = `the update's after image differs: ${show(u.after)}`;
           else if (!sameValue(r, expected)) problem = 'the events differ from the database';
         }
         if (problem) {

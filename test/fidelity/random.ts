@@ -7,7 +7,7 @@
  */
 
 export const DEFAULT_SEED = 20261130;
-export const DEFAULT_VALUES = 1500;
+export const DEFAULT_VALUES = 2000;
 
 export interface FidelitySettings {
   seed: number;
