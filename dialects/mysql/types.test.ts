@@ -150,10 +150,10 @@ describe('floating point', () => {
     both(column('float', 'float'), 1234.5670166015625, 1234.567, 1234.5670166015625);
   });
 
-  test('double is exact (the server prints the shortest round-trip text)', () => {
+  test('double is exact (selected as DOUBLE, whose text is the shortest round trip, even for DOUBLE(m,d))', () => {
     const c = column('double', 'double');
     assert.deepEqual(columnTypeFor(c).type, { kind: 'float64' });
-    assert.equal(snapshotSelectExpression(c), '`c`');
+    assert.equal(snapshotSelectExpression(c), 'CAST(`c` AS DOUBLE) AS `c`');
     both(c, 5e-324, 5e-324, 5e-324);
     both(c, -1.7976931348623157e308, -1.7976931348623157e308, -1.7976931348623157e308);
     both(c, 0.1, 0.1, 0.1);
@@ -484,10 +484,11 @@ describe('connection options and select list', () => {
       column('int', 'int', { name: 'id' }),
       column('float', 'float', { name: 'we`ird' }),
       column('inet6', 'binary(16)', { name: 'ip' }),
+      column('double', 'double', { name: 'd' }),
     ];
     assert.equal(
       snapshotSelectList(columns),
-      '`id`, CAST(`we``ird` AS DOUBLE) AS `we``ird`, CAST(`ip` AS BINARY(16)) AS `ip`',
+      '`id`, CAST(`we``ird` AS DOUBLE) AS `we``ird`, CAST(`ip` AS BINARY(16)) AS `ip`, CAST(`d` AS DOUBLE) AS `d`',
     );
   });
 

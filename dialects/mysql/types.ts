@@ -138,12 +138,15 @@ export function valueParsers(
 /**
  * How the snapshot selects a column, e.g. `` `name` `` or
  * `` CAST(`f` AS DOUBLE) AS `f` ``: FLOAT's text output has only 6 significant
- * digits (MariaDB prints 1.2345678 as `1.23457`), its DOUBLE is exact; MariaDB
+ * digits (MariaDB prints 1.2345678 as `1.23457`) and DOUBLE(m,d)'s only d
+ * decimals (the stored -0.35802999999999996 of a DOUBLE(30,8) as
+ * `-0.35803000`), while a plain DOUBLE's text is exact; MariaDB
  * UUID/INET4/INET6 are read as the bytes the binlog carries.
  */
 export function snapshotSelectExpression(column: MysqlColumn): string {
   const name = quoteIdentifier(column.name);
-  if (column.dataType === 'float') return `CAST(${name} AS DOUBLE) AS ${name}`;
+  if (column.dataType === 'float' || column.dataType === 'double')
+    return `CAST(${name} AS DOUBLE) AS ${name}`;
   if (MARIADB_BINARY_TYPES.has(column.dataType))
     return `CAST(${name} AS ${column.columnType.toUpperCase()}) AS ${name}`;
   return name;
