@@ -31,6 +31,9 @@ const LATIN1 = [
 const latin1Text = (random: Random, max: number): string =>
   Array.from({ length: random.int(0, max) }, () => random.pick(LATIN1)).join('');
 
+/** utf8mb3 and ucs2 hold the Basic Multilingual Plane only. */
+const bmp = (text: string): string => text.replace(/[\u{10000}-\u{10ffff}]/gu, '\ufffd');
+
 /** Occasionally long, usually short. */
 const length = (random: Random, usual: number, long: number): number =>
   random.chance(0.005) ? long : random.int(0, usual);
@@ -154,6 +157,10 @@ function geometryText(random: Random, kind: string): string {
       return `POLYGON(${ring()})`;
     case 'MULTIPOINT':
       return `MULTIPOINT(${points(random.int(1, 4))})`;
+    case 'MULTILINESTRING':
+      return `MULTILINESTRING((${points(2)}),(${points(random.int(2, 4))}))`;
+    case 'MULTIPOLYGON':
+      return `MULTIPOLYGON((${ring()}),(${ring()}))`;
     default:
       return `GEOMETRYCOLLECTION(POINT(${point()}),LINESTRING(${points(2)}))`;
   }
@@ -173,6 +180,16 @@ function uuidText(random: Random): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+const GEOMETRY_KINDS = [
+  'POINT',
+  'LINESTRING',
+  'POLYGON',
+  'MULTIPOINT',
+  'MULTILINESTRING',
+  'MULTIPOLYGON',
+  'GEOMETRYCOLLECTION',
+];
+
 const ENUM_LABELS = ['a', "b'c", 'é', '🚀', 'd\\e', 'x y'];
 const SET_LABELS = ['x', 'y', 'z', 'w', '🚀', 'é'];
 
@@ -181,10 +198,15 @@ export const MYSQL_COLUMNS: readonly ParityColumn[] = [
   {
     name: 'geom',
     definition: 'geometry',
-    generate: geometry(['POINT', 'LINESTRING', 'POLYGON', 'MULTIPOINT', 'GEOMETRYCOLLECTION']),
+    generate: geometry(GEOMETRY_KINDS),
     expected: expect.bytes,
   },
-  { name: 'pt', definition: 'point', generate: geometry(['POINT']), expected: expect.bytes },
+  ...GEOMETRY_KINDS.map((kind): ParityColumn => ({
+    name: kind.toLowerCase(),
+    definition: kind.toLowerCase(),
+    generate: geometry([kind]),
+    expected: expect.bytes,
+  })),
   integer('ti', 'tinyint', -128n, 127n),
   integer('tiu', 'tinyint unsigned', 0n, 255n),
   integer('si', 'smallint', -32768n, 32767n),
@@ -240,6 +262,12 @@ export const MYSQL_COLUMNS: readonly ParityColumn[] = [
     ),
     expected: expect.double,
   },
+  {
+    name: 'dbl2',
+    definition: 'double(30,8)',
+    generate: orNull((r) => randomDecimal(r, 30, 8)),
+    expected: expect.double,
+  },
   bits(1),
   bits(2),
   bits(8),
@@ -270,7 +298,13 @@ export const MYSQL_COLUMNS: readonly ParityColumn[] = [
   {
     name: 'u3',
     definition: 'varchar(50) CHARACTER SET utf8mb3',
-    generate: orNull((r) => utf8(r.text(r.int(0, 50)).replace(/[\u{10000}-\u{10ffff}]/gu, '\ufffd'))),
+    generate: orNull((r) => utf8(bmp(r.text(r.int(0, 50))))),
+    expected: expect.text,
+  },
+  {
+    name: 'u2',
+    definition: 'varchar(30) CHARACTER SET ucs2',
+    generate: orNull((r) => utf8(bmp(r.text(r.int(0, 30))))),
     expected: expect.text,
   },
   {

@@ -38,7 +38,8 @@ export const mysqlExpected = {
   decimal: { sql: castText, value: orNull((t) => t) },
   /** FLOAT: the float32, printed exactly by widening to DOUBLE. */
   float: { sql: (c) => `CAST(CAST(${c} AS DOUBLE) AS CHAR)`, value: orNull((t) => Math.fround(Number(t))) },
-  double: { sql: castText, value: orNull(Number) },
+  /** DOUBLE: printed exactly by a CAST to DOUBLE (DOUBLE(m,d) prints only d decimals). */
+  double: { sql: (c) => `CAST(CAST(${c} AS DOUBLE) AS CHAR)`, value: orNull(Number) },
   bit1: { sql: (c) => `BIN(${c})`, value: orNull((t) => t === '1') },
   /** bit(n), n > 1: n characters 0/1. */
   bits: (n: number): Expectation => ({ sql: (c) => `LPAD(BIN(${c}), ${n}, '0')`, value: orNull((t) => t) }),

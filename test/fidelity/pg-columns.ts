@@ -4,7 +4,7 @@
  * `PG_PREPARE` creates the enum, domain and composite types they use.
  */
 import { pgExpected as expect } from './pg-expected.ts';
-import { edgesThen, orNull, type ParityColumn } from './parity.ts';
+import { edgesThen, orNull, type Expectation, type ParityColumn } from './parity.ts';
 import { numberText, type Random } from './random.ts';
 import {
   daysInMonth,
@@ -204,6 +204,8 @@ export const PG_COLUMNS: readonly ParityColumn[] = [
   integer('i8', 'bigint', -(2n ** 63n), 2n ** 63n - 1n, true),
   integer('oid_', 'oid', 0n, 4294967295n, true),
   { ...integer('xid8_', 'xid8', 0n, 2n ** 64n - 1n), expected: expect.text },
+  integer('xid_', 'xid', 0n, 4294967295n, true),
+  integer('cid_', 'cid', 0n, 4294967295n, true),
   numeric('num1000', 1000, 500),
   numeric('num38', 38, 9),
   numeric('num_nan', 5, 2, true),
@@ -408,6 +410,24 @@ export const PG_COLUMNS: readonly ParityColumn[] = [
     generate: orNull((r) => lit(`${word(r)} ${r.pick(['&', '|', '<->'])} !${word(r)}`)),
     expected: expect.text,
   },
+  {
+    name: 'lsn',
+    definition: 'pg_lsn',
+    generate: orNull((r) =>
+      lit(`${r.uint32().toString(16).toUpperCase()}/${r.uint32().toString(16).toUpperCase()}`),
+    ),
+    expected: expect.text,
+  },
+  {
+    name: 'jp',
+    definition: 'jsonpath',
+    generate: orNull((r) =>
+      lit(
+        `$.${word(r)}[${r.int(0, 9)}] ? (@ ${r.pick(['>', '==', '<'])} ${randomDouble(r)} || @ like_regex "${word(r)}")`,
+      ),
+    ),
+    expected: expect.text,
+  },
   { name: 'pt', definition: 'point', generate: orNull((r) => lit(point(r))), expected: expect.text },
   {
     name: 'ln',
@@ -535,6 +555,7 @@ export const PG_COLUMNS: readonly ParityColumn[] = [
     ),
     expected: expect.jsonArray,
   },
+  ...arrayColumns(),
   {
     name: 'af8',
     definition: 'double precision[]',
@@ -545,3 +566,67 @@ export const PG_COLUMNS: readonly ParityColumn[] = [
     expected: expect.jsonArray,
   },
 ];
+
+/** Arrays of the types whose elements need more than their text: each element as its own type expects it. */
+function arrayColumns(): ParityColumn[] {
+  const of = (
+    name: string,
+    definition: string,
+    element: (random: Random) => string,
+    expected: Expectation,
+  ): ParityColumn => ({
+    name,
+    definition: `${definition}[]`,
+    generate: orNull(
+      (r) =>
+        `ARRAY[${Array.from({ length: r.int(0, 4) }, () => (r.chance(0.2) ? 'NULL' : element(r))).join(',')}]::${definition}[]`,
+    ),
+    expected: expect.arrayOf(expected),
+  });
+  return [
+    of('a_bool', 'boolean', (r) => r.pick(['true', 'false']), expect.boolean),
+    of('a_i8', 'bigint', (r) => lit(String(r.bigint(-(2n ** 63n), 2n ** 63n - 1n))), expect.long),
+    of(
+      'a_f4',
+      'real',
+      (r) => lit(r.chance(0.1) ? r.pick(['NaN', 'Infinity', '-0']) : numberText(r.finiteFloat32())),
+      expect.float4,
+    ),
+    of(
+      'a_num',
+      'numeric(20,5)',
+      (r) => (r.chance(0.1) ? `'NaN'` : randomDecimal(r, 20, 5)),
+      expect.boundedNumeric,
+    ),
+    of('a_money', 'money', (r) => lit(`${r.int(-(10 ** 9), 10 ** 9)}.${r.digits(2)}`), expect.money),
+    of('a_by', 'bytea', (r) => lit(`\\x${r.bytes(r.int(0, 8)).toString('hex')}`), expect.bytea),
+    of(
+      'a_d',
+      'date',
+      (r) => lit(r.chance(0.1) ? r.pick(['infinity', '-infinity']) : pgDate(r, 5_874_897)),
+      expect.date,
+    ),
+    of('a_t', 'time', (r) => lit(`${randomClock(r)}${randomFraction(r, 6)}`), expect.time),
+    of(
+      'a_ts',
+      'timestamp',
+      (r) =>
+        lit(
+          `${pgDate(r, 294_000)} ${randomClock(r)}${randomFraction(r, 6)}`.replace(
+            /^(.*) BC (.*)$/,
+            '$1 $2 BC',
+          ),
+        ),
+      expect.timestamp,
+    ),
+    of(
+      'a_tz',
+      'timestamptz',
+      (r) => lit(`${randomDate(r, 1, 9999)} ${randomClock(r)}${randomFraction(r, 6)}${offset(r)}`),
+      expect.timestamptz,
+    ),
+    of('a_iv', 'interval', interval, expect.text),
+    of('a_u', 'uuid', (r) => lit(r.bytes(16).toString('hex')), expect.text),
+    of('a_box', 'box', (r) => lit(points(r, 2)), expect.text),
+  ];
+}

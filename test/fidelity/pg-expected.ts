@@ -74,4 +74,11 @@ export const pgExpected = {
   timestamptz: { sql: (c: string) => epochMicros(c, 'timestamptz'), value: orNull(BigInt) },
   /** Arrays through to_json: the elements, NULLs and nesting of the value. */
   jsonArray: { sql: (c: string) => `to_json(${c})::text`, value: orNull((t) => JSON.parse(t) as unknown) },
-} satisfies Record<string, Expectation>;
+  /** A one-dimensional array whose elements are expected as `element` expects a value of their type. */
+  arrayOf: (element: Expectation): Expectation => ({
+    sql: (c) =>
+      `CASE WHEN ${c} IS NOT NULL THEN to_json(ARRAY(
+        SELECT ${element.sql('x')} FROM unnest(${c}) WITH ORDINALITY AS u(x, n) ORDER BY n))::text END`,
+    value: orNull((t) => (JSON.parse(t) as Array<string | null>).map(element.value)),
+  }),
+} satisfies Record<string, Expectation | ((element: Expectation) => Expectation)>;
