@@ -315,8 +315,8 @@ export const PG_COLUMNS: readonly ParityColumn[] = [
     ),
     expected: expect.date,
   },
-  ...[0, 3, 6].map(time),
-  ...[0, 6].map(timetz),
+  ...[0, 1, 2, 3, 4, 5, 6].map(time),
+  ...[0, 1, 2, 3, 4, 5, 6].map(timetz),
   ...[0, 1, 2, 3, 4, 5, 6].map((p) => timestamp(p, false)),
   ...[0, 1, 2, 3, 4, 5, 6].map((p) => timestamp(p, true)),
   {

@@ -51,18 +51,25 @@ const LARGE_JSON_NUMBERS = [
   '9007199254740993',
 ];
 
-/** Random JSON text: nested objects and arrays, large numbers, strings of every plane. */
-export function randomJson(random: Random, depth = random.int(0, 12)): string {
+/** Random JSON text: nested objects and arrays, large numbers, strings of every plane; at times 30 levels deep. */
+export function randomJson(random: Random): string {
+  if (!random.chance(0.05)) return jsonValue(random, random.int(0, 8));
+  let text = jsonValue(random, 1);
+  for (let level = 0; level < 30; level++) text = random.chance(0.5) ? `[${text}]` : `{"k${level}": ${text}}`;
+  return text;
+}
+
+function jsonValue(random: Random, depth: number): string {
   const roll = random.next();
   if (depth > 0 && roll < 0.35) {
-    const items = Array.from({ length: random.int(0, 4) }, () => randomJson(random, depth - 1));
+    const items = Array.from({ length: random.int(0, 4) }, () => jsonValue(random, depth - 1));
     return `[${items.join(random.pick([',', ', ']))}]`;
   }
   if (depth > 0 && roll < 0.7) {
     const members = Array.from(
       { length: random.int(0, 4) },
       () =>
-        `${JSON.stringify(random.text(random.int(0, 6), { noNul: true }))}: ${randomJson(random, depth - 1)}`,
+        `${JSON.stringify(random.text(random.int(0, 6), { noNul: true }))}: ${jsonValue(random, depth - 1)}`,
     );
     return `{${members.join(', ')}}`;
   }
