@@ -180,6 +180,32 @@ function uuidText(random: Random): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** Text columns: the empty string first, then random text (SQL NULL at times). */
+function textColumns(list: Array<[string, string, (random: Random) => string]>): ParityColumn[] {
+  return list.map(([name, definition, draw]) => ({
+    name,
+    definition,
+    generate: edgesThen(
+      [utf8('')],
+      orNull((r) => utf8(draw(r))),
+    ),
+    expected: expect.text,
+  }));
+}
+
+/** Binary columns of random bytes, `size` of them: the empty value first. */
+function bytesColumns(list: Array<[string, string, (random: Random) => number]>): ParityColumn[] {
+  return list.map(([name, definition, size]) => ({
+    name,
+    definition,
+    generate: edgesThen(
+      [`X''`],
+      orNull((r) => bytes(r.bytes(size(r)))),
+    ),
+    expected: expect.bytes,
+  }));
+}
+
 const GEOMETRY_KINDS = [
   'POINT',
   'LINESTRING',
@@ -274,133 +300,41 @@ export const MYSQL_COLUMNS: readonly ParityColumn[] = [
   bits(9),
   bits(63),
   bits(64),
-  {
-    name: 'ch',
-    definition: 'char(20)',
-    generate: orNull((r) => utf8(r.text(r.int(0, 20)))),
-    expected: expect.text,
-  },
-  {
-    name: 'vc',
-    definition: 'varchar(100)',
-    generate: edgesThen(
-      [`''`],
-      orNull((r) => utf8(r.text(r.int(0, 100)))),
-    ),
-    expected: expect.text,
-  },
-  {
-    name: 'lc',
-    definition: 'varchar(50) CHARACTER SET latin1',
-    generate: orNull((r) => utf8(latin1Text(r, 50))),
-    expected: expect.text,
-  },
-  {
-    name: 'u3',
-    definition: 'varchar(50) CHARACTER SET utf8mb3',
-    generate: orNull((r) => utf8(bmp(r.text(r.int(0, 50))))),
-    expected: expect.text,
-  },
-  {
-    name: 'u2',
-    definition: 'varchar(30) CHARACTER SET ucs2',
-    generate: orNull((r) => utf8(bmp(r.text(r.int(0, 30))))),
-    expected: expect.text,
-  },
-  {
-    name: 'tt',
-    definition: 'tinytext',
-    generate: orNull((r) => utf8(r.text(r.int(0, 60)))),
-    expected: expect.text,
-  },
-  {
-    name: 'tx',
-    definition: 'text',
-    generate: orNull((r) => utf8(r.text(length(r, 200, 5000)))),
-    expected: expect.text,
-  },
-  {
-    name: 'mt',
-    definition: 'mediumtext',
-    generate: orNull((r) => utf8(r.text(length(r, 100, 20_000)))),
-    expected: expect.text,
-  },
-  {
-    name: 'lt',
-    definition: 'longtext',
-    generate: orNull((r) => utf8(r.text(length(r, 100, 20_000)))),
-    expected: expect.text,
-  },
-  {
-    name: 'l1',
-    definition: 'text CHARACTER SET latin1',
-    generate: orNull((r) => utf8(latin1Text(r, 200))),
-    expected: expect.text,
-  },
-  {
-    name: 'js',
-    definition: 'json',
-    generate: orNull((r) => utf8(randomJson(r))),
-    expected: expect.text,
-  },
-  {
-    name: 'en',
-    definition: `enum(${ENUM_LABELS.map(sqlString).join(',')})`,
+  ...textColumns([
+    ['ch', 'char(20)', (r) => r.text(r.int(0, 20))],
+    ['vc', 'varchar(100)', (r) => r.text(r.int(0, 100))],
+    ['lc', 'varchar(50) CHARACTER SET latin1', (r) => latin1Text(r, 50)],
+    ['u3', 'varchar(50) CHARACTER SET utf8mb3', (r) => bmp(r.text(r.int(0, 50)))],
+    ['u2', 'varchar(30) CHARACTER SET ucs2', (r) => bmp(r.text(r.int(0, 30)))],
+    ['tt', 'tinytext', (r) => r.text(r.int(0, 60))],
+    ['tx', 'text', (r) => r.text(length(r, 200, 5000))],
+    ['mt', 'mediumtext', (r) => r.text(length(r, 100, 20_000))],
+    ['lt', 'longtext', (r) => r.text(length(r, 100, 20_000))],
+    ['l1', 'text CHARACTER SET latin1', (r) => latin1Text(r, 200)],
     // 2%: a label the enum lacks, stored as the error value '' (non-strict session).
-    generate: orNull((r) => utf8(r.chance(0.02) ? 'nope' : r.pick(ENUM_LABELS))),
-    expected: expect.text,
-  },
-  {
-    name: 'st',
-    definition: `set(${SET_LABELS.map(sqlString).join(',')})`,
-    generate: orNull((r) =>
-      utf8(
+    [
+      'en',
+      `enum(${ENUM_LABELS.map(sqlString).join(',')})`,
+      (r) => (r.chance(0.02) ? 'nope' : r.pick(ENUM_LABELS)),
+    ],
+    [
+      'st',
+      `set(${SET_LABELS.map(sqlString).join(',')})`,
+      (r) =>
         SET_LABELS.filter(() => r.chance(0.4))
           .sort(() => r.next() - 0.5)
           .join(','),
-      ),
-    ),
-    expected: expect.text,
-  },
-  {
-    name: 'bn',
-    definition: 'binary(16)',
-    generate: orNull((r) => bytes(r.bytes(r.int(0, 16)))),
-    expected: expect.bytes,
-  },
-  {
-    name: 'vb',
-    definition: 'varbinary(64)',
-    generate: edgesThen(
-      [`X''`],
-      orNull((r) => bytes(r.bytes(r.int(0, 64)))),
-    ),
-    expected: expect.bytes,
-  },
-  {
-    name: 'tb',
-    definition: 'tinyblob',
-    generate: orNull((r) => bytes(r.bytes(r.int(0, 255)))),
-    expected: expect.bytes,
-  },
-  {
-    name: 'bl',
-    definition: 'blob',
-    generate: orNull((r) => bytes(r.bytes(length(r, 300, 65_535)))),
-    expected: expect.bytes,
-  },
-  {
-    name: 'mb',
-    definition: 'mediumblob',
-    generate: orNull((r) => bytes(r.bytes(length(r, 100, 70_000)))),
-    expected: expect.bytes,
-  },
-  {
-    name: 'lb',
-    definition: 'longblob',
-    generate: orNull((r) => bytes(r.bytes(r.int(0, 100)))),
-    expected: expect.bytes,
-  },
+    ],
+  ]),
+  { name: 'js', definition: 'json', generate: orNull((r) => utf8(randomJson(r))), expected: expect.text },
+  ...bytesColumns([
+    ['bn', 'binary(16)', (r) => r.int(0, 16)],
+    ['vb', 'varbinary(64)', (r) => r.int(0, 64)],
+    ['tb', 'tinyblob', (r) => r.int(0, 255)],
+    ['bl', 'blob', (r) => length(r, 300, 65_535)],
+    ['mb', 'mediumblob', (r) => length(r, 100, 70_000)],
+    ['lb', 'longblob', (r) => r.int(0, 100)],
+  ]),
   {
     name: 'dt',
     definition: 'date',

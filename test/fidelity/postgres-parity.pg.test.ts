@@ -24,14 +24,12 @@ test(`PostgreSQL: snapshot, stream and database agree on ${values} random values
         try {
           await ctx.db.query(sql);
         } catch (error) {
-          // Show where in the generated statement the server stopped.
-          const at = Number((error as { position?: string }).position ?? 0);
-          throw new Error(
-            `${(error as Error).message} at …${sql.slice(Math.max(0, at - 200), at - 1)}⟪here⟫${sql.slice(at - 1, at + 100)}…`,
-            {
-              cause: error,
-            },
-          );
+          // Show where in the generated statement the server stopped (its position counts characters).
+          const at = Number((error as { position?: string }).position ?? 1) - 1;
+          const characters = [...sql];
+          const before = characters.slice(Math.max(0, at - 200), at).join('');
+          const after = characters.slice(at, at + 100).join('');
+          throw new Error(`${(error as Error).message} at …${before}⟪here⟫${after}…`, { cause: error });
         }
       },
       texts: async (select) =>
