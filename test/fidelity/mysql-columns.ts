@@ -180,13 +180,16 @@ function uuidText(random: Random): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** Text columns: the empty string first, then random text (SQL NULL at times). */
+/**
+ * Text columns: the empty string and a leading U+FEFF (data, not a byte-order
+ * mark) first, then random text (SQL NULL at times).
+ */
 function textColumns(list: Array<[string, string, (random: Random) => string]>): ParityColumn[] {
   return list.map(([name, definition, draw]) => ({
     name,
     definition,
     generate: edgesThen(
-      [utf8('')],
+      [utf8(''), utf8('\ufeff'), utf8('\ufeffx')],
       orNull((r) => utf8(draw(r))),
     ),
     expected: expect.text,

@@ -284,8 +284,9 @@ export const PG_COLUMNS: readonly ParityColumn[] = [
   {
     name: 'tx',
     definition: 'text',
+    // A leading U+FEFF is data, not a byte-order mark.
     generate: edgesThen(
-      [`''`],
+      [`''`, `'\ufeff'`, `'\ufeffx'`],
       orNull((r) => lit(r.text(r.chance(0.005) ? 20_000 : r.int(0, 200), { noNul: true }))),
     ),
     expected: expect.text,
@@ -550,7 +551,7 @@ export const PG_COLUMNS: readonly ParityColumn[] = [
     name: 'atx',
     definition: 'text[]',
     generate: edgesThen(
-      [`'{}'`, `ARRAY['NULL', NULL, '', '"', '\\', '{a,b}', ' x ']`],
+      [`'{}'`, `ARRAY['NULL', NULL, '', '"', '\\', '{a,b}', ' x ', '\ufeffx', '\u00a0x']`],
       orNull((r) => `ARRAY[${Array.from({ length: r.int(1, 5) }, () => arrayText(r)).join(',')}]::text[]`),
     ),
     expected: expect.jsonArray,
