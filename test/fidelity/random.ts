@@ -36,6 +36,14 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
+/**
+ * Byte-order mark, Unicode spaces and line separators, NEL, combining marks,
+ * the replacement character, noncharacters, the last code point.
+ */
+const TRICKY_CODE_POINTS = [
+  0xfeff, 0xa0, 0x3000, 0x2028, 0x2029, 0x85, 0x200b, 0x0301, 0xfffd, 0xfffe, 0xffff, 0x1fffe, 0x10ffff,
+];
+
 /** sfc32: 128 bits of state, fast, good enough for test values. */
 export class Random {
   private a: number;
@@ -133,7 +141,8 @@ export class Random {
   /**
    * A string of `length` code points from every Unicode plane: ASCII (quotes,
    * backslashes and control characters included), the BMP, supplementary
-   * planes; never a lone surrogate (not text in any database).
+   * planes, and characters that libraries like to trim, normalise or take
+   * for markers; never a lone surrogate (not text in any database).
    */
   text(length: number, options: { noNul?: boolean } = {}): string {
     let out = '';
@@ -141,7 +150,8 @@ export class Random {
       const roll = this.next();
       let code: number;
       if (roll < 0.35) code = this.int(options.noNul ? 1 : 0, 0x7f);
-      else if (roll < 0.45) code = this.pick([0x27, 0x5c, 0x22, 0x0a, 0x0d, 0x09, 0x25, 0x5f, 0x20]);
+      else if (roll < 0.42) code = this.pick([0x27, 0x5c, 0x22, 0x0a, 0x0d, 0x09, 0x25, 0x5f, 0x20]);
+      else if (roll < 0.45) code = this.pick(TRICKY_CODE_POINTS);
       else if (roll < 0.75) code = this.int(0x80, 0xffff);
       else code = this.int(0x10000, 0x10ffff);
       if (code >= 0xd800 && code <= 0xdfff) code = 0xfffd;
