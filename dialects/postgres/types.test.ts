@@ -436,6 +436,16 @@ describe('arrays', () => {
     ]);
   });
 
+  test('unquoted elements keep Unicode spaces: the server quotes only ASCII whitespace', () => {
+    // SELECT ARRAY[U&'\\00A0x', U&'\\3000y', U&'\\FEFFz', 'w' || U&'\\2028'] prints them unquoted.
+    assert.deepEqual(parseText(arrayOf(t('text')), '{\u00a0x,\u3000y,\ufeffz,w\u2028}'), [
+      '\u00a0x',
+      '\u3000y',
+      '\ufeffz',
+      'w\u2028',
+    ]);
+  });
+
   test('timestamps with spaces and quotes inside arrays', () => {
     const ts = arrayOf(t('timestamptz'));
     assert.deepEqual(parseText(ts, '{"1970-01-01 00:00:01+00",NULL,-infinity}'), [
