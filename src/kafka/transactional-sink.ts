@@ -1,7 +1,8 @@
-import { Partitioners, type Kafka, type Message, type Producer, type Transaction } from 'kafkajs';
+import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
 import type { SourceOffset } from '../core/change-event.ts';
 import { TributaryError } from '../core/errors.ts';
 import type { EventSink, OutgoingRecord } from '../core/pipeline.ts';
+import { assertCompleteSend, recordingPartitioner } from './complete-sends.ts';
 import { encodeOffset } from './offset-store.ts';
 
 /**
@@ -66,7 +67,7 @@ export class TransactionalSink implements EventSink {
       transactionTimeout: this.options.transactionTimeoutMs,
       allowAutoTopicCreation: false,
       // murmur2 like the Java client: a key lands in the partition Java producers would pick.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: recordingPartitioner,
     });
     await this.guard(() => producer.connect());
     // kafkajs connects with a plain idempotent producer id and registers the
@@ -172,12 +173,11 @@ export class TransactionalSink implements EventSink {
     }
     this.pending = [];
     this.pendingBytes = 0;
-    await this.guard(() =>
-      this.transaction!.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      }),
-    );
+    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    await this.guard(async () => {
+      const responses = await this.transaction!.sendBatch({ acks: -1, topicMessages });
+      assertCompleteSend(topicMessages, responses);
+    });
   }
 
   private expect(state: SinkState): void {
