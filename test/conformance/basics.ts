@@ -41,6 +41,10 @@ export function basicsSuite(open: () => Promise<ConnectorTestContext>): void {
     assert.equal(create!.value.source.db, ctx.dialect === 'postgres' ? ctx.name : ctx.schema);
     if (ctx.dialect === 'postgres') {
       assert.equal(typeof create!.value.source.lsn, 'bigint');
+      // Debezium's sequence: [last commit LSN, this event's LSN].
+      const sequence = JSON.parse(String(create!.value.source.sequence)) as unknown[];
+      assert.equal(sequence[1], String(create!.value.source.lsn));
+      assert.equal(JSON.parse(String(read1!.value.source.sequence))[0], null);
     } else {
       assert.match(String(create!.value.source.file), /^binlog\.\d+$/);
       assert.equal(typeof create!.value.source.pos, 'bigint');
