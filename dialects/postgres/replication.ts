@@ -196,6 +196,7 @@ export class PgReplicationStream {
           kind: 'begin',
           txId: String(message.xid),
           commitTimeMs: Number(message.commitTime / 1000n),
+          commitTimeUs: message.commitTime,
         });
         return;
       case 'commit':
