@@ -10,7 +10,8 @@ export interface Envelope {
   after: Row | null;
   source: Record<string, unknown>;
   op: 'c' | 'u' | 'd' | 'r' | 't';
-  tsMs: bigint;
+  /** When the event was made, in microseconds since the epoch (Debezium's `ts_us`; `ts_ms` and `ts_ns` follow). */
+  tsUs: bigint;
   transaction: { id: string; totalOrder: bigint; dataCollectionOrder: bigint } | null;
 }
 
@@ -23,6 +24,14 @@ export interface TableEncoder {
   encodeKey(row: Row): Buffer | null;
   /** Confluent-framed Avro value. */
   encodeValue(envelope: Envelope): Buffer;
+}
+
+/** Debezium's transaction topic events (`provide.transaction.metadata`). */
+export interface TransactionEventEncoder {
+  readonly topic: string;
+  begin(id: string, tsMs: bigint): OutgoingRecord;
+  /** `counts`: the transaction's events per data collection (`schema.table`), in order of first event. */
+  end(id: string, tsMs: bigint, counts: ReadonlyMap<string, number>): OutgoingRecord;
 }
 
 export interface EncoderFactory {
@@ -69,9 +78,16 @@ export interface PipelineOptions {
   sink: EventSink;
   batch: BatchBounds;
   tombstones: boolean;
+  /** BEGIN and END events of each source transaction, when the transaction topic is on. */
+  transactionEvents?: TransactionEventEncoder;
   logger: Logger;
   signal: AbortSignal;
   observer?: PipelineObserver;
+}
+
+/** The wall clock in microseconds (Date.now() has only milliseconds). */
+function nowMicros(): bigint {
+  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
 }
 
 const TIMEOUT = Symbol('timeout');
@@ -95,10 +111,13 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   let inSourceTx = false;
   let txId: string | null = null;
   let commitTimeMs = 0;
+  let commitTimeUs = 0n;
   let totalOrder = 0n;
   /** Events of the open source transaction already in the open Kafka transaction. */
   let txEvents = 0;
   const tableOrder = new Map<string, bigint>();
+  /** Whether the open source transaction's BEGIN went to the transaction topic. */
+  let txBegun = false;
 
   let pendingOffset: SourceOffset | null = null;
   let batchStartedAt = 0;
@@ -141,8 +160,16 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       connector: options.dialect.connector,
       name: options.name,
       ts_ms: BigInt(commitTimeMs),
+      ts_us: commitTimeUs,
+      ts_ns: commitTimeUs * 1000n,
       ...source,
     };
+  }
+
+  /** Adds records that are not change events (BEGIN and END) to the open Kafka transaction. */
+  async function addMetadata(record: OutgoingRecord): Promise<void> {
+    await sink.add([record]);
+    batchBytes += (record.value?.length ?? 0) + (record.key?.length ?? 0);
   }
 
   /** Encodes one event (and its tombstone after a delete) into the open Kafka transaction. */
@@ -155,12 +182,17 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     source: Record<string, unknown>,
     keyBytes: Buffer | null,
   ): Promise<void> {
+    const metadata = options.transactionEvents;
+    if (metadata && txId !== null && !txBegun) {
+      txBegun = true;
+      await addMetadata(metadata.begin(txId, BigInt(commitTimeMs)));
+    }
     const value = encoder.encodeValue({
       before,
       after,
       source,
       op,
-      tsMs: BigInt(Date.now()),
+      tsUs: nowMicros(),
       transaction: transactionBlock(table),
     });
     const records: OutgoingRecord[] = [{ topic: encoder.topic, key: keyBytes, value }];
@@ -258,9 +290,11 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
         inSourceTx = true;
         txId = message.txId;
         commitTimeMs = message.commitTimeMs;
+        commitTimeUs = message.commitTimeUs ?? BigInt(message.commitTimeMs) * 1000n;
         totalOrder = 0n;
         txEvents = 0;
         tableOrder.clear();
+        txBegun = false;
         return;
       case 'change':
       case 'truncate':
@@ -268,6 +302,12 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
         await (message.kind === 'change' ? onChange(message) : onTruncate(message));
         return;
       case 'commit':
+        if (txBegun && options.transactionEvents && txId !== null) {
+          // The END, with the events per table, commits with the transaction's events.
+          const counts = new Map([...tableOrder].map(([table, order]) => [table, Number(order)]));
+          await addMetadata(options.transactionEvents.end(txId, BigInt(commitTimeMs), counts));
+          txBegun = false;
+        }
         inSourceTx = false;
         if (pendingOffset === null) batchStartedAt = Date.now();
         pendingOffset = message.offset;
