@@ -92,3 +92,15 @@ test('VariableScaleDecimal holds any scale exactly', () => {
   assert.equal(zero.back, '0');
   assert.equal(wire({ kind: 'variable-decimal' }, '0.50').back, '0.50');
 });
+
+test('Geometry carries the WKB and the SRID; an SRID past 2^31 - 1 travels as its two’s complement, as Debezium reads it', () => {
+  const wkb = Buffer.from('0101000000000000000000f03f0000000000000040', 'hex');
+  const stored = (srid: number) => Buffer.concat([Buffer.from(new Uint32Array([srid]).buffer), wkb]);
+  for (const srid of [0, 4326, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1]) {
+    const { plain, back } = wire({ kind: 'geometry' }, stored(srid));
+    const record = plain as { wkb: Buffer; srid: number | null };
+    assert.deepEqual(record.wkb, wkb);
+    assert.equal(record.srid === null ? 0 : record.srid >>> 0, srid);
+    assert.deepEqual(back, stored(srid));
+  }
+});

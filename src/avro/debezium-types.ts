@@ -187,15 +187,20 @@ interface GeometryRecord {
   srid: number | null;
 }
 
-/** MySQL's storage form (SRID little-endian, then WKB) → Debezium's wkb and srid (null for 0). */
+/**
+ * MySQL's storage form (SRID little-endian, then WKB) → Debezium's wkb and
+ * srid (null for 0). The SRID is an unsigned 32-bit number and the field an
+ * Avro int, so SRIDs past 2^31 - 1 travel as their two's complement, as
+ * Debezium reads them (`srid >>> 0` gives the SRID back).
+ */
 function splitGeometry(value: Buffer): GeometryRecord {
-  const srid = value.readUInt32LE(0);
+  const srid = value.readInt32LE(0);
   return { wkb: value.subarray(4), srid: srid === 0 ? null : srid };
 }
 
 function joinGeometry(record: GeometryRecord): Buffer {
   const srid = Buffer.alloc(4);
-  srid.writeUInt32LE(record.srid ?? 0);
+  srid.writeInt32LE(record.srid ?? 0);
   return Buffer.concat([srid, record.wkb ?? Buffer.alloc(0)]);
 }
 
