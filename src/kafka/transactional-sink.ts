@@ -3,6 +3,7 @@ import type { SourceOffset } from '../core/change-event.ts';
 import { TributaryError } from '../core/errors.ts';
 import type { EventSink, OutgoingRecord } from '../core/pipeline.ts';
 import { encodeOffset } from './offset-store.ts';
+import { TOO_LARGE_FIX } from './record-limits.ts';
 
 /**
  * Records per produce call. kafkajs (2.2.4) groups a call's messages per
@@ -168,7 +169,11 @@ export class TransactionalSink implements EventSink {
     for (const record of this.pending) {
       let messages = byTopic.get(record.topic);
       if (!messages) byTopic.set(record.topic, (messages = []));
-      messages.push({ key: record.key, value: record.value });
+      messages.push(
+        record.headers
+          ? { key: record.key, value: record.value, headers: record.headers }
+          : { key: record.key, value: record.value },
+      );
     }
     this.pending = [];
     this.pendingBytes = 0;
@@ -291,7 +296,7 @@ export function kafkaError(
     // The same record would be refused again: retrying loops forever.
     return new TributaryError(`Kafka refused a record as too large: ${e.message}`, {
       code: 'KAFKA_FAILED',
-      fix: 'raise max.message.bytes on the topic (and message.max.bytes on the brokers) above the size of the largest row event (before and after images of the row), or exclude the table or its large columns',
+      fix: TOO_LARGE_FIX,
       cause: error,
     });
   }
