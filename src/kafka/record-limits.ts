@@ -1,4 +1,4 @@
-import { ConfigResourceTypes, type Admin } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
 import type { SourceOffset } from '../core/change-event.ts';
 import { TributaryError } from '../core/errors.ts';
 import type { EventSink, OutgoingRecord } from '../core/pipeline.ts';
@@ -47,7 +47,10 @@ export class TopicLimits {
   private async describe(topic: string): Promise<number> {
     const { resources } = await this.admin.describeConfigs({
       includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+      // kafkajs' CommonJS exports hide this enum from ESM named imports.
+      resources: [
+        { type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] },
+      ],
     });
     const value = resources[0]?.configEntries.find((entry) => entry.configName === 'max.message.bytes');
     const limit = Number(value?.configValue);

@@ -88,11 +88,11 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
   }
 
   /** Runs the connector in this process until stop(). */
-  start(overrides: ConfigOverrides = {}): RunningConnector {
+  start(overrides: ConfigOverrides = {}, metrics = new Metrics()): RunningConnector {
     const config = this.config(overrides);
     const controller = new AbortController();
     const logger = pino({ level: config.log.level }, pino.destination(2));
-    const done = runConnector({ config, logger, metrics: new Metrics(), signal: controller.signal });
+    const done = runConnector({ config, logger, metrics, signal: controller.signal });
     const handle: RunningConnector = {
       done,
       stop: async () => {
