@@ -68,23 +68,41 @@ interface DeadLetterDocument {
   imagesDropped?: true;
 }
 
-function longestString(doc: DeadLetterDocument): { holder: Record<string, unknown>; key: string } | null {
-  let best: { holder: Record<string, unknown>; key: string; length: number } | null = null;
+interface StringLeaf {
+  holder: Record<string, unknown>;
+  key: string;
+  bytes: number;
+}
+
+/** The strings of the row images, longest (in UTF-8 bytes) first. */
+function stringLeaves(doc: DeadLetterDocument): StringLeaf[] {
+  const leaves: StringLeaf[] = [];
   const visit = (holder: Record<string, unknown>) => {
     for (const [key, value] of Object.entries(holder)) {
-      if (typeof value === 'string' && value.length > (best?.length ?? 0))
-        best = { holder, key, length: value.length };
+      if (typeof value === 'string') leaves.push({ holder, key, bytes: Buffer.byteLength(value) });
       else if (value !== null && typeof value === 'object') visit(value as Record<string, unknown>);
     }
   };
   if (doc.before) visit(doc.before);
   if (doc.after) visit(doc.after);
-  return best;
+  return leaves.sort((a, b) => b.bytes - a.bytes);
+}
+
+/** The length to cut the longest strings to, so that `excess` bytes go: the longest lose most, short ones nothing. */
+function cutLength(leaves: StringLeaf[], excess: number): number {
+  let sum = 0;
+  for (let k = 0; k < leaves.length; k++) {
+    sum += leaves[k]!.bytes;
+    const length = Math.floor((sum - excess) / (k + 1));
+    if (length >= (leaves[k + 1]?.bytes ?? 0)) return Math.max(0, length);
+  }
+  return 0;
 }
 
 /**
- * Cuts the longest strings of the row images (each cut ends in `…`) until the
- * document's JSON fits `budget` bytes; drops the images if that is not enough.
+ * Cuts the longest strings of the row images to one length (each cut ends in
+ * `…`) so the document's JSON fits `budget` bytes; drops the images if that is
+ * not enough.
  * Returns the JSON and, when it was cut, the byte length it had.
  */
 export function fitDocument(
@@ -93,13 +111,20 @@ export function fitDocument(
 ): { json: Buffer; cutFrom: number | null } {
   let json = Buffer.from(JSON.stringify(doc));
   const original = json.length;
-  // Every character is at least one byte of JSON, so cutting `excess` characters frees `excess` bytes.
-  for (let round = 0; round < 100 && json.length > budget; round++) {
-    const leaf = longestString(doc);
-    const text = leaf?.holder[leaf.key] as string | undefined;
-    if (!leaf || text === undefined || text.length <= 1) break;
-    const keep = Math.max(0, text.length - (json.length - budget) - 8);
-    leaf.holder[leaf.key] = `${text.slice(0, keep)}…`;
+  // A string's JSON takes at least its UTF-8 bytes, so cutting `excess` bytes of it frees at least as many.
+  for (let round = 0; round < 5 && json.length > budget; round++) {
+    const leaves = stringLeaves(doc);
+    // Each cut string also gains a 3-byte `…`.
+    const length = cutLength(leaves, json.length - budget + 3 * leaves.length);
+    for (const leaf of leaves) {
+      if (leaf.bytes <= length) break;
+      // A cut inside a multi-byte character decodes to U+FFFD: drop it.
+      const text = Buffer.from(leaf.holder[leaf.key] as string)
+        .subarray(0, length)
+        .toString()
+        .replace(/\uFFFD$/, '');
+      leaf.holder[leaf.key] = `${text}…`;
+    }
     json = Buffer.from(JSON.stringify(doc));
   }
   if (json.length > budget) {
