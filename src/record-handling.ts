@@ -1,11 +1,12 @@
 import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
-import type { EncoderFactory, EventSink, PipelineOptions } from './core/pipeline.ts';
+import type { EncoderFactory, PipelineOptions } from './core/pipeline.ts';
 import { OutboxRouter } from './core/outbox.ts';
 import { createOutboxCodecFactory, type OutboxCodecOptions } from './avro/outbox-codec.ts';
 import { DeadLetterQueue, rememberRefusals, type DeadLetterQueueOptions } from './kafka/dead-letter-queue.ts';
 import { SizeCheckedSink, TopicLimits } from './kafka/record-limits.ts';
+import type { TransactionalSink } from './kafka/transactional-sink.ts';
 import type { Metrics } from './observe/metrics.ts';
 
 /**
@@ -19,7 +20,7 @@ export function recordHandling(
   parts: {
     admin: Admin;
     encoders: EncoderFactory;
-    sink: EventSink;
+    sink: TransactionalSink;
     registry: OutboxCodecOptions['registry'];
     topics: OutboxCodecOptions['topics'] & DeadLetterQueueOptions['topics'];
     logger: Logger;
@@ -29,6 +30,8 @@ export function recordHandling(
   const { registry, topics, logger, metrics } = parts;
   const limits = new TopicLimits(parts.admin);
   const tolerant = config.errors.tolerance === 'all';
+  // Chunks of records sent together stay within the smallest limit of their topics.
+  parts.sink.topicLimit = (topic) => limits.knownLimit(topic);
   return {
     encoders: tolerant ? rememberRefusals(parts.encoders) : parts.encoders,
     sink: new SizeCheckedSink(parts.sink, limits),

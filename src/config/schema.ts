@@ -226,7 +226,7 @@ const errorsSchema = z
   .prefault({});
 
 /** One outbox table, routed as Debezium's outbox EventRouter does; the defaults are its defaults. */
-const outboxTableSchema = z.strictObject({
+export const outboxTableSchema = z.strictObject({
   table: tableName,
   /** Event id column → header `id` (table.field.event.id). */
   id: nonEmpty.default('id'),

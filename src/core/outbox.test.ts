@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pino from 'pino';
+import { outboxTableSchema } from '../config/schema.ts';
 import type { ChangeMessage, RowOp } from './change-event.ts';
 import { TributaryError } from './errors.ts';
 import { OutboxRouter, type OutboxCodecFactory, type OutboxTable } from './outbox.ts';
@@ -23,16 +24,8 @@ const schema: TableSchema = {
   ],
   primaryKey: ['id'],
 };
-const settings: OutboxTable = {
-  table: 'public.outbox',
-  id: 'id',
-  key: 'aggregateid',
-  route: 'aggregatetype',
-  payload: 'payload',
-  topicPrefix: 'outbox.event',
-  headers: ['type'],
-  tableTopic: false,
-};
+/** Debezium's defaults (the config's), with one extra header. */
+const settings: OutboxTable = outboxTableSchema.parse({ table: 'public.outbox', headers: ['type'] });
 
 /** Encodes values as their text, and remembers the topics asked for. */
 function textCodecs(): OutboxCodecFactory & { topics: string[] } {

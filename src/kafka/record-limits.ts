@@ -7,7 +7,7 @@ export const TOO_LARGE_FIX =
   'raise max.message.bytes on the topic (and message.max.bytes on the brokers) above the size of the largest row event (before and after images of the row), exclude the table or its large columns, or set errors.tolerance: all to send such records to the dead-letter topic';
 
 /** A v2 record batch's header: base offset, length, epoch, magic, crc, attributes, offsets, timestamps, producer, count. */
-const BATCH_HEADER = 61;
+export const BATCH_HEADER = 61;
 /** Upper bound of a varint-encoded length or delta. */
 const VARINT = 5;
 
@@ -28,10 +28,16 @@ export function recordBatchBytes(record: Pick<OutgoingRecord, 'key' | 'value' | 
 /** Each topic's max.message.bytes (its override, else the broker's message.max.bytes), read once per topic. */
 export class TopicLimits {
   private readonly limits = new Map<string, Promise<number>>();
+  private readonly known = new Map<string, number>();
   private readonly admin: Admin;
 
   constructor(admin: Admin) {
     this.admin = admin;
+  }
+
+  /** The limit of a topic already read, without waiting. */
+  knownLimit(topic: string): number | undefined {
+    return this.known.get(topic);
   }
 
   limitFor(topic: string): Promise<number> {
@@ -60,6 +66,7 @@ export class TopicLimits {
         retriable: true,
       });
     }
+    this.known.set(topic, limit);
     return limit;
   }
 }
