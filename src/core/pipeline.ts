@@ -145,12 +145,8 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     if (!encoder) {
       const schema = schemas.get(key);
       if (!schema) throw new Error(`no schema announced for ${key} before its first change`);
-      try {
-        encoder = await options.encoders.forTable(schema);
-      } catch (error) {
-        await commitBeforeStop(error);
-        throw error;
-      }
+      // A refusal is handled by writeOrDeadLetter, around every caller.
+      encoder = await options.encoders.forTable(schema);
       encoders.set(key, encoder);
     }
     return encoder;

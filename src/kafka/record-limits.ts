@@ -80,9 +80,9 @@ export class TopicLimits {
  */
 export class SizeCheckedSink implements EventSink {
   private readonly sink: EventSink;
-  private readonly limits: Pick<TopicLimits, 'limitFor'>;
+  private readonly limits: Pick<TopicLimits, 'limitFor' | 'knownLimit'>;
 
-  constructor(sink: EventSink, limits: Pick<TopicLimits, 'limitFor'>) {
+  constructor(sink: EventSink, limits: Pick<TopicLimits, 'limitFor' | 'knownLimit'>) {
     this.sink = sink;
     this.limits = limits;
   }
@@ -90,7 +90,7 @@ export class SizeCheckedSink implements EventSink {
   async add(records: OutgoingRecord[]): Promise<void> {
     for (const record of records) {
       const bytes = recordBatchBytes(record);
-      const limit = await this.limits.limitFor(record.topic);
+      const limit = this.limits.knownLimit(record.topic) ?? (await this.limits.limitFor(record.topic));
       if (bytes > limit) {
         throw new TributaryError(
           `a record for ${record.topic} takes ${bytes} bytes, more than the topic's max.message.bytes (${limit})`,
