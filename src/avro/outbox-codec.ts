@@ -25,7 +25,7 @@ export interface OutboxCodecOptions {
 export function createOutboxCodecFactory(options: OutboxCodecOptions): OutboxCodecFactory {
   const codecs = new Map<string, Promise<OutboxCodec>>();
 
-  /** A framed encoder of one column's values under `subject`; null values stay null records parts. */
+  /** A framed encoder of one column's values under `subject`; a null value is a null key or value. */
   const columnEncoder = async (subject: string, column: ColumnSchema) => {
     const schemaJson = JSON.stringify(avroField(column.name, column.type, column.nullable).type);
     const type: Type = avro.Type.forSchema(JSON.parse(schemaJson) as Schema, avroTypeOptions());

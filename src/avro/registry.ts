@@ -73,10 +73,10 @@ export class SchemaRegistryClient {
         throw registryError(error, context);
       }
       try {
+        if (!isNamedSchema(schemaJson)) return await this.#registerUnnamed(subject, schemaJson);
         // The client refuses to register when the subject's level differs from
         // the one it is given, and would set BACKWARD on new subjects: give it
         // the subject's own level and leave the configuration alone.
-        if (!isNamedSchema(schemaJson)) return await this.#registerUnnamed(subject, schemaJson);
         const { id } = await this.#client.register(
           { type: SchemaType.AVRO, schema: schemaJson },
           { subject, compatibility: (level ?? COMPATIBILITY.BACKWARD) as COMPATIBILITY, updateConfig: false },

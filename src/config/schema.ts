@@ -329,7 +329,6 @@ export type KafkaConfig = Config['kafka'];
 export type RegistryConfig = Config['registry'];
 export type TopicsConfig = Config['topics'];
 export type RetryConfig = Config['retry'];
-export type OutboxTableConfig = Config['outbox'][number];
 
 function templateProblem(template: string): string | undefined {
   const placeholders = [...template.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1] ?? '');

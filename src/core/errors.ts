@@ -23,7 +23,7 @@ export type ErrorCode =
   | 'ENCODING_FAILED'
   /** One record: larger than its topic's max.message.bytes. */
   | 'RECORD_TOO_LARGE'
-  /** One record: an outbox row the router cannot route (a missing or null column). */
+  /** One record: an outbox row with no route value. */
   | 'OUTBOX_INVALID'
   | 'UNSUPPORTED';
 
