@@ -16,6 +16,7 @@ import type { Metrics } from './observe/metrics.ts';
 import { createDialect } from './dialects.ts';
 import { VERSION } from './version.ts';
 import { connectorSink } from './admin.ts';
+import { recordHandling } from './record-handling.ts';
 
 export interface RunState {
   live: boolean;
@@ -110,8 +111,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
         version: VERSION,
         dialect,
         stream,
-        encoders,
-        sink,
+        ...recordHandling(config, { admin, encoders, sink, registry, topics, logger, metrics }),
         batch: config.batch,
         tombstones: config.topics.tombstones,
         ...(transactionEvents ? { transactionEvents } : {}),

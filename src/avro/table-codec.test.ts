@@ -184,7 +184,7 @@ test('a value the column cannot hold fails with the column, the value and the re
     assert.throws(
       () => codec.encodeValue(bad(row)),
       (error: unknown) =>
-        error instanceof TributaryError && error.code === 'SOURCE_FAILED' && pattern.test(error.message),
+        error instanceof TributaryError && error.code === 'ENCODING_FAILED' && pattern.test(error.message),
     );
   expectFailure(
     { ...full, price: '1.005' },

@@ -166,7 +166,7 @@ function encodingError(
     },
   });
   return new TributaryError(`cannot encode the ${what} of an event for ${topic}: ${detail}`, {
-    code: 'SOURCE_FAILED',
+    code: 'ENCODING_FAILED',
     fix: 'this is a bug in Tributary: the value does not match the column type it was read as; please report it with the column type',
     cause: error,
   });

@@ -459,3 +459,53 @@ describe('secrets', () => {
     assert.equal(config.kafka.sasl?.password, 'hunter2', 'the original is untouched');
   });
 });
+
+describe('errors and outbox', () => {
+  it('tolerance defaults to none, and the dead-letter topic to <prefix>.dlq', () => {
+    const config = loadConfig({ env: { ...minimalEnv, TRIBUTARY_TOPICS__PREFIX: 'eu' } });
+    assert.deepEqual(config.errors, { tolerance: 'none', deadLetterTopic: 'eu.dlq' });
+    assert.deepEqual(config.outbox, []);
+  });
+
+  it("an outbox table takes Debezium's EventRouter defaults, and can be set from the environment as JSON", () => {
+    const config = loadConfig({
+      env: {
+        ...minimalEnv,
+        TRIBUTARY_ERRORS__TOLERANCE: 'all',
+        TRIBUTARY_OUTBOX: '[{"table": "public.outbox"}]',
+      },
+    });
+    assert.equal(config.errors.tolerance, 'all');
+    assert.deepEqual(config.outbox, [
+      {
+        table: 'public.outbox',
+        id: 'id',
+        key: 'aggregateid',
+        route: 'aggregatetype',
+        payload: 'payload',
+        topicPrefix: 'outbox.event',
+        headers: [],
+        tableTopic: false,
+      },
+    ]);
+  });
+
+  it('refuses an unknown tolerance, an unknown outbox key and a table listed twice', () => {
+    const tolerance = configError(() =>
+      loadConfig({ env: { ...minimalEnv, TRIBUTARY_ERRORS__TOLERANCE: 'some' } }),
+    );
+    assert.match(tolerance.message, /errors\.tolerance/);
+    const unknown = configError(() =>
+      loadConfig({
+        env: { ...minimalEnv, TRIBUTARY_OUTBOX: '[{"table": "public.outbox", "routeBy": "x"}]' },
+      }),
+    );
+    assert.match(unknown.message, /routeBy/);
+    const twice = configError(() =>
+      loadConfig({
+        env: { ...minimalEnv, TRIBUTARY_OUTBOX: '[{"table": "public.outbox"}, {"table": "public.outbox"}]' },
+      }),
+    );
+    assert.match(twice.message, /public\.outbox is listed twice/);
+  });
+});

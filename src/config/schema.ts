@@ -224,6 +224,47 @@ const retrySchema = z
   })
   .prefault({});
 
+/** Records that cannot be written: stop (none), or dead-letter them and go on (all), as Kafka Connect's errors.tolerance. */
+const errorsSchema = z
+  .strictObject({
+    tolerance: z.enum(['none', 'all']).default('none'),
+    /** Default `<topics.prefix>.dlq`. */
+    deadLetterTopic: topicName.optional(),
+  })
+  .prefault({});
+
+/** One outbox table, routed as Debezium's outbox EventRouter does; the defaults are its defaults. */
+export const outboxTableSchema = z.strictObject({
+  table: tableName,
+  /** Event id column → header `id` (table.field.event.id). */
+  id: nonEmpty.default('id'),
+  /** → record key (table.field.event.key). */
+  key: nonEmpty.default('aggregateid'),
+  /** → topic `<topicPrefix>.<value>` (route.by.field). */
+  route: nonEmpty.default('aggregatetype'),
+  /** → record value (table.field.event.payload). */
+  payload: nonEmpty.default('payload'),
+  /** Routed topics are `<topicPrefix>.<route value>` (route.topic.replacement `outbox.event.${routedByValue}`). */
+  topicPrefix: topicName.max(200).default('outbox.event'),
+  /** Further columns → headers of the same name (table.fields.additional.placement `col:header`). */
+  headers: z.array(nonEmpty).default([]),
+  /** Also write the table's own change events to its change topic. */
+  tableTopic: z.boolean().default(false),
+});
+
+const outboxSchema = z
+  .array(outboxTableSchema)
+  .default([])
+  .superRefine((tables, ctx) => {
+    const seen = new Set<string>();
+    tables.forEach((entry, index) => {
+      if (seen.has(entry.table)) {
+        ctx.addIssue({ code: 'custom', path: [index, 'table'], message: `${entry.table} is listed twice` });
+      }
+      seen.add(entry.table);
+    });
+  });
+
 const httpSchema = z
   .strictObject({
     /** 0 turns the HTTP server off. */
@@ -252,6 +293,8 @@ export const configObjectSchema = z.strictObject({
   topics: topicsSchema,
   batch: batchSchema,
   retry: retrySchema,
+  errors: errorsSchema,
+  outbox: outboxSchema,
   http: httpSchema,
   log: logSchema,
 });
@@ -259,6 +302,7 @@ export const configObjectSchema = z.strictObject({
 /** Validates a configuration object and fills the defaults derived from `name` and the URL. */
 export const configSchema = configObjectSchema.transform((config) => {
   const { source, kafka, topics } = config;
+  const prefix = topics.prefix ?? config.name;
   const password = source.password ?? urlPassword(source.url);
   return {
     ...config,
@@ -279,10 +323,11 @@ export const configSchema = configObjectSchema.transform((config) => {
     kafka: { ...kafka, clientId: kafka.clientId ?? defaultClientId(config.name) },
     topics: {
       ...topics,
-      prefix: topics.prefix ?? config.name,
+      prefix,
       offsets: topics.offsets ?? defaultOffsetsTopic(config.name),
       transactionTopic: topics.transactionTopic ?? `${topics.prefix ?? config.name}.transaction`,
     },
+    errors: { ...config.errors, deadLetterTopic: config.errors.deadLetterTopic ?? `${prefix}.dlq` },
   };
 });
 

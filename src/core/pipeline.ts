@@ -43,6 +43,32 @@ export interface OutgoingRecord {
   topic: string;
   key: Buffer | null;
   value: Buffer | null;
+  headers?: Record<string, string | Buffer>;
+}
+
+/** A change (or truncate) that could not be written. */
+export interface FailedChange {
+  table: string;
+  op: string;
+  before: Row | null;
+  after: Row | null;
+  /** The dialect's position fields (Postgres lsn, txId; MySQL file, pos, gtid, row). */
+  source: Record<string, unknown>;
+}
+
+/** The dead-letter policy (src/kafka/dead-letter-queue.ts). */
+export interface FailedChangeHandler {
+  /** Records to write in place of a change that failed, or null when the failure must stop the pipeline. */
+  recordsFor(failed: FailedChange, error: unknown): Promise<OutgoingRecord[] | null>;
+}
+
+/** Routes the changes of some tables to topics of their own (the outbox event router, outbox.ts). */
+export interface ChangeRouter {
+  /** Records for a change, or null when its table is not routed; `keepChange` writes the change to its own topic too. */
+  route(
+    change: ChangeMessage,
+    table: TableSchema,
+  ): Promise<{ records: OutgoingRecord[]; keepChange: boolean } | null>;
 }
 
 export interface EventSink {
@@ -83,6 +109,9 @@ export interface PipelineOptions {
   logger: Logger;
   signal: AbortSignal;
   observer?: PipelineObserver;
+  router?: ChangeRouter;
+  /** Without it, a change that cannot be written stops the pipeline (errors.tolerance: none). */
+  deadLetters?: FailedChangeHandler;
 }
 
 /** The wall clock in microseconds (Date.now() has only milliseconds). */
@@ -135,12 +164,8 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     if (!encoder) {
       const schema = schemas.get(key);
       if (!schema) throw new Error(`no schema announced for ${key} before its first change`);
-      try {
-        encoder = await options.encoders.forTable(schema);
-      } catch (error) {
-        await commitBeforeStop(error);
-        throw error;
-      }
+      // A refusal is handled by writeOrDeadLetter, around every caller.
+      encoder = await options.encoders.forTable(schema);
       encoders.set(key, encoder);
     }
     return encoder;
@@ -206,7 +231,45 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     options.observer?.onEvents?.(table, op, 1);
   }
 
+  /** Records other than the change's own event (routed, dead-lettered), in the open Kafka transaction. */
+  async function addRecords(records: OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await sink.add(records);
+    txEvents += 1;
+    batchEvents += records.length;
+    for (const record of records) batchBytes += (record.key?.length ?? 0) + (record.value?.length ?? 0);
+  }
+
+  /**
+   * A change that cannot be written (encoded, registered, or produced) stops
+   * the pipeline, unless the dead-letter policy takes it: then its dead letter
+   * goes into the same Kafka transaction and the pipeline goes on.
+   */
+  async function writeOrDeadLetter(failed: FailedChange, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      const records = (await options.deadLetters?.recordsFor(failed, error)) ?? null;
+      if (records === null) {
+        await commitBeforeStop(error);
+        throw error;
+      }
+      await addRecords(records);
+    }
+  }
+
   async function onTruncate(message: TruncateMessage): Promise<void> {
+    const failed = {
+      table: tableKey(message.table),
+      op: 't',
+      before: null,
+      after: null,
+      source: message.source,
+    };
+    await writeOrDeadLetter(failed, () => writeTruncate(message));
+  }
+
+  async function writeTruncate(message: TruncateMessage): Promise<void> {
     const table = tableKey(message.table);
     const encoder = await encoderFor(table);
     // A truncate has no key, and compacted topics refuse records without one.
@@ -224,7 +287,21 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   }
 
   async function onChange(message: ChangeMessage): Promise<void> {
+    const { op, before, after, source } = message;
+    await writeOrDeadLetter({ table: tableKey(message.table), op, before, after, source }, () =>
+      writeChange(message),
+    );
+  }
+
+  async function writeChange(message: ChangeMessage): Promise<void> {
     const table = tableKey(message.table);
+    if (options.router) {
+      const routed = await options.router.route(message, schemas.get(table)!);
+      if (routed) {
+        await addRecords(routed.records);
+        if (!routed.keepChange) return;
+      }
+    }
     const encoder = await encoderFor(table);
     const { op, before, after } = message;
     const source = sourceBlock(message.source);

@@ -87,12 +87,23 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
     return configSchema.parse(this.configInput(overrides));
   }
 
-  /** Runs the connector in this process until stop(); `logger` replaces the stderr logger (to read its warnings). */
-  start(overrides: ConfigOverrides = {}, options: { logger?: Logger } = {}): RunningConnector {
+  /**
+   * Runs the connector in this process until stop(). `logger` replaces the
+   * stderr logger (to read its warnings); `metrics`, to read its counters.
+   */
+  start(
+    overrides: ConfigOverrides = {},
+    options: { logger?: Logger; metrics?: Metrics } = {},
+  ): RunningConnector {
     const config = this.config(overrides);
     const controller = new AbortController();
     const logger = options.logger ?? pino({ level: config.log.level }, pino.destination(2));
-    const done = runConnector({ config, logger, metrics: new Metrics(), signal: controller.signal });
+    const done = runConnector({
+      config,
+      logger,
+      metrics: options.metrics ?? new Metrics(),
+      signal: controller.signal,
+    });
     const handle: RunningConnector = {
       done,
       stop: async () => {
