@@ -4,6 +4,12 @@
  * place of the parity suite that knows the Avro field shapes: when a shape
  * changes, change its entry here.
  *
+ * Events are decoded through the registry with Debezium's named types
+ * (src/avro/debezium-types.ts): millisecond Time/Timestamp, ZonedTimestamp
+ * text, Bits bytes, VariableScaleDecimal and the Geometry/Point records come
+ * back as the canonical values compared here (microseconds, bit strings,
+ * decimal text, SRID + WKB bytes), each conversion exact.
+ *
  * The text comes from the server (casts to text, EXTRACT, encode, to_json),
  * read as text, never through the client library's parsing. It assumes a
  * session with `IntervalStyle = iso_8601` and the default `extra_float_digits`
