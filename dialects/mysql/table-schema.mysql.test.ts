@@ -18,6 +18,7 @@ test('a table version given its catalog defaults keeps its parsers: a lossy colu
   try {
     const table = await tableFromCatalog(ctx.db, { schema: ctx.schema, table: 't' });
     const withDefaults = await withCatalogDefaults(ctx.db, table);
+    assert.equal(withDefaults.schema.columns[1]!.default, 10957, 'the default, 2000-01-01, in days');
     // The binlog reader uses either version for the TABLE_MAPs of one table version.
     assert.deepEqual(binlogRow(table, { id: 1, d: '0000-00-00' }), { id: 1, d: null });
     assert.deepEqual(binlogRow(withDefaults, { id: 2, d: '2024-02-30' }), { id: 2, d: null });

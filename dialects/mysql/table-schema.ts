@@ -52,7 +52,8 @@ function buildTable(
     id,
     schema,
     columns,
-    ...parsers,
+    binlogParsers: parsers.binlogParsers,
+    snapshotParsers: parsers.snapshotParsers,
   };
 }
 
