@@ -66,7 +66,7 @@ function numeric(name: string, p: number, s: number, nan = false): ParityColumn 
   return {
     name,
     definition: `numeric(${p},${s})`,
-    // NaN → null needs a nullable column: in a NOT NULL one it stops the stream (numeric-nan-not-null e2e).
+    // NaN → null needs a nullable column: in a NOT NULL one it stops the stream (test/e2e/postgres-numeric-nan.pg.test.ts).
     generate: edgesThen(
       [max, `-${max}`, '0', ...(nan ? [`'NaN'`] : [])],
       orNull(nan ? (r) => (r.chance(0.05) ? `'NaN'` : draw(r)) : draw),
@@ -292,6 +292,19 @@ export const PG_COLUMNS: readonly ParityColumn[] = [
       orNull((r) => lit(r.text(r.chance(0.005) ? 20_000 : r.int(0, 200), { noNul: true }))),
     ),
     expected: expect.text,
+  },
+  // NOT NULL with a constant DEFAULT: a required field carrying connect.default.
+  {
+    name: 'tx_nn',
+    definition: `text NOT NULL DEFAULT 'é'`,
+    generate: (r) => lit(text(r, 50)),
+    expected: expect.text,
+  },
+  {
+    name: 'i4_nn',
+    definition: 'integer NOT NULL DEFAULT -1',
+    generate: (r) => lit(String(r.int(-(2 ** 31), 2 ** 31 - 1))),
+    expected: expect.int,
   },
   { name: 'nm', definition: 'name', generate: orNull((r) => lit(text(r, 15))), expected: expect.text },
   {
