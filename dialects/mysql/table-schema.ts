@@ -21,7 +21,17 @@ export interface MysqlTable {
   snapshotParsers: Array<(value: unknown) => unknown>;
 }
 
-function buildTable(id: TableId, columns: MysqlColumn[], primaryKey: string[]): MysqlTable {
+type Parsers = Pick<MysqlTable, 'binlogParsers' | 'snapshotParsers'>;
+
+function buildTable(
+  id: TableId,
+  columns: MysqlColumn[],
+  primaryKey: string[],
+  parsers: Parsers = {
+    binlogParsers: columns.map(binlogValueParser),
+    snapshotParsers: columns.map(snapshotValueParser),
+  },
+): MysqlTable {
   const schema: TableSchema = {
     id,
     primaryKey,
@@ -42,8 +52,8 @@ function buildTable(id: TableId, columns: MysqlColumn[], primaryKey: string[]): 
     id,
     schema,
     columns,
-    binlogParsers: columns.map(binlogValueParser),
-    snapshotParsers: columns.map(snapshotValueParser),
+    binlogParsers: parsers.binlogParsers,
+    snapshotParsers: parsers.snapshotParsers,
   };
 }
 
@@ -76,7 +86,9 @@ export async function withCatalogDefaults(
     const defaultText = defaults.get(column.name);
     return defaultText === undefined ? column : { ...column, defaultText };
   });
-  return buildTable(table.id, columns, table.schema.primaryKey);
+  // The same parsers (they do not depend on defaults): each warns once per column about its losses,
+  // whichever of the two versions a later TABLE_MAP finds.
+  return buildTable(table.id, columns, table.schema.primaryKey, table);
 }
 
 /** A schema without its columns' defaults: what a TABLE_MAP alone can tell. */

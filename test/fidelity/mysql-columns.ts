@@ -329,6 +329,19 @@ export const MYSQL_COLUMNS: readonly ParityColumn[] = [
           .join(','),
     ],
   ]),
+  // NOT NULL with a constant DEFAULT: a required field carrying connect.default.
+  {
+    name: 'vc_nn',
+    definition: `varchar(40) NOT NULL DEFAULT 'é'`,
+    generate: (r) => utf8(r.text(r.int(0, 40))),
+    expected: expect.text,
+  },
+  {
+    name: 'i_nn',
+    definition: 'int NOT NULL DEFAULT -1',
+    generate: (r) => String(r.int(-(2 ** 31), 2 ** 31 - 1)),
+    expected: expect.int,
+  },
   { name: 'js', definition: 'json', generate: orNull((r) => utf8(randomJson(r))), expected: expect.text },
   ...bytesColumns([
     ['bn', 'binary(16)', (r) => r.int(0, 16)],

@@ -4,6 +4,12 @@
  * of the parity suite that knows the Avro field shapes: when a shape changes,
  * change its entry here.
  *
+ * Events are decoded through the registry with Debezium's named types
+ * (src/avro/debezium-types.ts): millisecond Time/Timestamp, ZonedTimestamp
+ * text, Bits bytes, VariableScaleDecimal and the Geometry/Point records come
+ * back as the canonical values compared here (microseconds, bit strings,
+ * decimal text, SRID + WKB bytes), each conversion exact.
+ *
  * The text comes from the server's own functions (CAST ... AS CHAR, HEX,
  * DATEDIFF, TIMESTAMPDIFF, TIME_TO_SEC), read as bytes, never through the
  * client library's number or date parsing. Temporal text assumes a session

@@ -4,6 +4,12 @@
  * place of the parity suite that knows the Avro field shapes: when a shape
  * changes, change its entry here.
  *
+ * Events are decoded through the registry with Debezium's named types
+ * (src/avro/debezium-types.ts): millisecond Time/Timestamp, ZonedTimestamp
+ * text, Bits bytes, VariableScaleDecimal and the Geometry/Point records come
+ * back as the canonical values compared here (microseconds, bit strings,
+ * decimal text, SRID + WKB bytes), each conversion exact.
+ *
  * The text comes from the server (casts to text, EXTRACT, encode, to_json),
  * read as text, never through the client library's parsing. It assumes a
  * session with `IntervalStyle = iso_8601` and the default `extra_float_digits`
@@ -52,11 +58,18 @@ export const pgExpected = {
   text: { sql: (c: string) => `CASE WHEN ${c} IS DISTINCT FROM NULL THEN concat(${c}) END`, value: same },
   /** numeric(p,s) as an Avro decimal: NaN has no decimal form, its documented substitute is null. */
   boundedNumeric: { sql: (c: string) => `CASE WHEN ${c} <> 'NaN' THEN ${c}::text END`, value: same },
+  /** Unconstrained numeric as a VariableScaleDecimal: NaN and ±Infinity have no decimal form, their substitute is null. */
+  variableNumeric: {
+    sql: (c: string) => `CASE WHEN ${c} NOT IN ('NaN', 'Infinity', '-Infinity') THEN ${c}::text END`,
+    value: same,
+  },
   float4: { sql: asText, value: orNull((t) => Math.fround(Number(t))) },
   float8: { sql: asText, value: orNull(Number) },
   /** money: plain decimal text. */
   money: { sql: (c: string) => `(${c})::numeric::text`, value: same },
   boolean: { sql: asText, value: orNull((t) => t === 'true') },
+  /** bit(1): a boolean. */
+  bit1: { sql: asText, value: orNull((t) => t === '1') },
   bytea: { sql: (c: string) => `encode(${c}, 'hex')`, value: orNull((h) => Buffer.from(h, 'hex')) },
   /** Days since 1970-01-01; ±infinity as the int32 extremes. */
   date: {
@@ -72,6 +85,22 @@ export const pgExpected = {
   timetz: { sql: asText, value: orNull((t) => t.replace(/([+-]\d\d)$/, '$1:00')) },
   timestamp: { sql: (c: string) => epochMicros(c, 'timestamp'), value: orNull(BigInt) },
   timestamptz: { sql: (c: string) => epochMicros(c, 'timestamptz'), value: orNull(BigInt) },
+  /**
+   * point as Debezium's Point, decoded to its storage form: SRID 0 (none),
+   * then the little-endian WKB point of the server's x and y.
+   */
+  point: {
+    sql: (c: string) => `CASE WHEN ${c} IS NOT NULL THEN (${c})[0]::text || ' ' || (${c})[1]::text END`,
+    value: orNull((t) => {
+      const [x, y] = t.split(' ').map(Number);
+      const value = Buffer.alloc(25);
+      value.writeUInt8(1, 4); // little-endian
+      value.writeUInt32LE(1, 5); // WKB type 1: point
+      value.writeDoubleLE(x!, 9);
+      value.writeDoubleLE(y!, 17);
+      return value;
+    }),
+  },
   /** Arrays through to_json: the elements, NULLs and nesting of the value. */
   jsonArray: { sql: (c: string) => `to_json(${c})::text`, value: orNull((t) => JSON.parse(t) as unknown) },
   /** A one-dimensional array whose elements are expected as `element` expects a value of their type. */
