@@ -4,21 +4,33 @@
 # Every server listens on 127.0.0.1 on its own port, and keeps its data and
 # logs under .stack/ so it never touches the machine's own services.
 #
-#   scripts/stack.sh up       install what is missing, start what is not running
-#   scripts/stack.sh down     stop exactly what `up` started
-#   scripts/stack.sh status   one line per server
+#   scripts/stack.sh up [SERVICE...]     install what is missing, start what is not running
+#   scripts/stack.sh down [SERVICE...]   stop exactly what `up` started
+#   scripts/stack.sh status              one line per server
 #
-# `up` writes .stack/env (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, PG_URL, MYSQL_URL).
-# Ports can be moved with STACK_KAFKA_PORT, STACK_REGISTRY_PORT, STACK_PG_PORT
-# and STACK_MYSQL_PORT.
+# SERVICE is postgres, mariadb, kafka or registry (default: all of them); with
+# a Kafka cluster, kafka means every broker and kafka1, kafka2, kafka3 one.
+# `up` writes $STACK_DIR/env (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, PG_URL,
+# MYSQL_URL).
+#
+# A second stack (the fault tests run their own, which they stop, pause and
+# kill) differs in STACK_DIR and ports: STACK_KAFKA_PORT, STACK_REGISTRY_PORT,
+# STACK_PG_PORT and STACK_MYSQL_PORT. STACK_KAFKA_NODES=3 runs Kafka as a
+# KRaft cluster of three brokers (replication factor 3, min.insync.replicas=2)
+# on STACK_KAFKA_PORT, +2 and +4 (controllers one port above each).
+# STACK_CACHE_DIR is where the resolved Java servers are kept (default
+# STACK_DIR); STACK_KAFKA_HEAP and STACK_REGISTRY_HEAP set the JVM heaps.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STACK_DIR=${STACK_DIR:-$ROOT/.stack}
+CACHE_DIR=${STACK_CACHE_DIR:-$STACK_DIR}
 POM=$ROOT/scripts/stack/pom.xml
 
 KAFKA_PORT=${STACK_KAFKA_PORT:-19092}
-KAFKA_CONTROLLER_PORT=$((KAFKA_PORT + 1))
+KAFKA_NODES=${STACK_KAFKA_NODES:-1}
+KAFKA_HEAP=${STACK_KAFKA_HEAP:-1g}
+REGISTRY_HEAP=${STACK_REGISTRY_HEAP:-512m}
 REGISTRY_PORT=${STACK_REGISTRY_PORT:-18081}
 PG_PORT=${STACK_PG_PORT:-15432}
 MYSQL_PORT=${STACK_MYSQL_PORT:-13306}
@@ -26,7 +38,12 @@ MYSQL_PORT=${STACK_MYSQL_PORT:-13306}
 KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$POM")
 APICURIO_VERSION=$(sed -n 's:.*<apicurio.version>\(.*\)</apicurio.version>.*:\1:p' "$POM")
 
-SERVICES=(postgres mariadb kafka registry)
+case $KAFKA_NODES in
+  1) KAFKA_SERVICES=(kafka) ;;
+  3) KAFKA_SERVICES=(kafka1 kafka2 kafka3) ;;
+  *) echo "[stack] error: STACK_KAFKA_NODES must be 1 or 3" >&2; exit 2 ;;
+esac
+SERVICES=(postgres mariadb "${KAFKA_SERVICES[@]}" registry)
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
@@ -53,24 +70,25 @@ ensure_packages() {
 
 # Resolve the Java servers through Maven (Maven Central or the local cache).
 ensure_kafka_jars() {
-  local dir=$STACK_DIR/kafka/libs
+  local dir=$CACHE_DIR/kafka/libs
   [ -f "$dir/.version" ] && [ "$(cat "$dir/.version")" = "$KAFKA_VERSION" ] && return 0
   log "resolving Kafka $KAFKA_VERSION from Maven"
   rm -rf "$dir"
-  mvn -q -B -f "$POM" dependency:copy-dependencies -DoutputDirectory="$dir" >"$STACK_DIR/maven.log" 2>&1 ||
-    die "Maven could not resolve Kafka (see $STACK_DIR/maven.log)"
+  mkdir -p "$CACHE_DIR"
+  mvn -q -B -f "$POM" dependency:copy-dependencies -DoutputDirectory="$dir" >"$CACHE_DIR/maven.log" 2>&1 ||
+    die "Maven could not resolve Kafka (see $CACHE_DIR/maven.log)"
   echo "$KAFKA_VERSION" >"$dir/.version"
 }
 
 ensure_registry_jars() {
-  local dir=$STACK_DIR/registry/app
+  local dir=$CACHE_DIR/registry/app
   [ -f "$dir/.version" ] && [ "$(cat "$dir/.version")" = "$APICURIO_VERSION" ] && return 0
   log "resolving Apicurio Registry $APICURIO_VERSION from Maven"
   rm -rf "$dir" && mkdir -p "$dir"
   mvn -q -B -f "$POM" dependency:copy \
     -Dartifact="io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all" \
-    -DoutputDirectory="$dir" >"$STACK_DIR/maven.log" 2>&1 ||
-    die "Maven could not resolve Apicurio Registry (see $STACK_DIR/maven.log)"
+    -DoutputDirectory="$dir" >"$CACHE_DIR/maven.log" 2>&1 ||
+    die "Maven could not resolve Apicurio Registry (see $CACHE_DIR/maven.log)"
   tar -xzf "$dir"/apicurio-registry-app-*-all.tar.gz -C "$dir"
   rm -f "$dir"/apicurio-registry-app-*-all.tar.gz
   echo "$APICURIO_VERSION" >"$dir/.version"
@@ -233,32 +251,57 @@ mariadb_down() {
 
 # --- Kafka ------------------------------------------------------------------
 
+# One broker is `kafka`; a cluster's brokers are kafka1..kafka3, node ids 1..3,
+# each its own KRaft controller too, on ports two apart.
+kafka_node() { if [ "$1" = kafka ]; then echo 1; else echo "${1#kafka}"; fi; }
+kafka_port() { echo $((KAFKA_PORT + 2 * ($(kafka_node "$1") - 1))); }
+
+kafka_brokers() {
+  local name list=
+  for name in "${KAFKA_SERVICES[@]}"; do list+="${list:+,}127.0.0.1:$(kafka_port "$name")"; done
+  echo "$list"
+}
+
+kafka_voters() {
+  local name list=
+  for name in "${KAFKA_SERVICES[@]}"; do
+    list+="${list:+,}$(kafka_node "$name")@127.0.0.1:$(($(kafka_port "$name") + 1))"
+  done
+  echo "$list"
+}
+
 kafka_up() {
-  local dir=$STACK_DIR/kafka
-  if running_pid kafka >/dev/null; then return 0; fi
-  require_free_port Kafka "$KAFKA_PORT" KAFKA
-  require_free_port "the Kafka controller" "$KAFKA_CONTROLLER_PORT" KAFKA
+  local name=$1 dir=$STACK_DIR/$1 port controller_port replicas=$KAFKA_NODES min_isr=1
+  if running_pid "$name" >/dev/null; then return 0; fi
+  port=$(kafka_port "$name")
+  controller_port=$((port + 1))
+  [ "$KAFKA_NODES" -gt 1 ] && min_isr=2
+  require_free_port Kafka "$port" KAFKA
+  require_free_port "the Kafka controller" "$controller_port" KAFKA
   ensure_kafka_jars
+  mkdir -p "$dir"
   cat >"$dir/server.properties" <<EOF
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+node.id=$(kafka_node "$name")
+controller.quorum.voters=$(kafka_voters)
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 log.dirs=$dir/data
 num.partitions=1
 auto.create.topics.enable=false
-offsets.topic.replication.factor=1
+default.replication.factor=$replicas
+min.insync.replicas=$min_isr
+offsets.topic.replication.factor=$replicas
 offsets.topic.num.partitions=4
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=$replicas
+transaction.state.log.min.isr=$min_isr
 transaction.state.log.num.partitions=4
 group.initial.rebalance.delay.ms=0
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+share.coordinator.state.topic.replication.factor=$replicas
+share.coordinator.state.topic.min.isr=$min_isr
 EOF
   cat >"$dir/log4j2.properties" <<EOF
 rootLogger.level=INFO
@@ -273,26 +316,38 @@ logger.kafka.level=WARN
 logger.apache.name=org.apache.kafka
 logger.apache.level=WARN
 EOF
+  local libs=$CACHE_DIR/kafka/libs
   if [ ! -f "$dir/data/meta.properties" ]; then
     log "formatting Kafka storage in $dir/data"
-    local cluster_id
-    cluster_id=$(java -cp "$dir/libs/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
-    java -cp "$dir/libs/*" -Dlog4j2.configurationFile="$dir/log4j2.properties" \
-      kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" >"$dir/format.log" 2>&1 ||
+    # Every node of a cluster is formatted with the same cluster id.
+    local id_file=$STACK_DIR/kafka-cluster-id
+    if [ ! -s "$id_file" ]; then
+      java -cp "$libs/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1 >"$id_file"
+    fi
+    java -cp "$libs/*" -Dlog4j2.configurationFile="$dir/log4j2.properties" \
+      kafka.tools.StorageTool format -t "$(cat "$id_file")" -c "$dir/server.properties" >"$dir/format.log" 2>&1 ||
       die "formatting Kafka storage failed (see $dir/format.log)"
   fi
-  rm -f "$(pid_file kafka)"
-  start_detached kafka "$dir/stdout.log" java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
+  rm -f "$(pid_file "$name")"
+  start_detached "$name" "$dir/stdout.log" java -Xms128m -Xmx"$KAFKA_HEAP" -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$dir/log4j2.properties" \
-    -cp "$dir/libs/*" kafka.Kafka "$dir/server.properties"
-  wait_until Kafka 90 "$dir/stdout.log" port_open "$KAFKA_PORT"
+    -cp "$libs/*" kafka.Kafka "$dir/server.properties"
+}
+
+# Brokers start together and are waited for afterwards: a cluster's node only
+# opens its port once a quorum of controllers is up.
+kafka_wait() {
+  local name
+  for name in "$@"; do
+    wait_until Kafka 90 "$STACK_DIR/$name/stdout.log" port_open "$(kafka_port "$name")"
+  done
 }
 
 kafka_down() {
   local pid
-  pid=$(running_pid kafka) || return 0
-  stop_pid Kafka "$pid"
-  rm -f "$(pid_file kafka)"
+  pid=$(running_pid "$1") || return 0
+  stop_pid "Kafka ($1)" "$pid"
+  rm -f "$(pid_file "$1")"
 }
 
 # --- schema registry ----------------------------------------------------------
@@ -304,13 +359,17 @@ registry_up() {
   if running_pid registry >/dev/null; then return 0; fi
   require_free_port "the schema registry" "$REGISTRY_PORT" REGISTRY
   ensure_registry_jars
-  # In-memory storage: the registry starts empty each time the stack starts.
+  mkdir -p "$dir/data"
+  # Apicurio's SQL storage on an H2 database file: schemas and ids outlive a
+  # restart (the Maven Central build carries only the H2 driver; see README).
   rm -f "$(pid_file registry)"
-  start_detached registry "$dir/registry.log" java -Xms128m -Xmx512m -Djava.awt.headless=true \
+  start_detached registry "$dir/registry.log" java -Xms64m -Xmx"$REGISTRY_HEAP" -Djava.awt.headless=true \
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
     -Dquarkus.log.level=WARN -Dquarkus.banner.enabled=false \
+    -Dquarkus.datasource.jdbc.url="jdbc:h2:file:$dir/data/registry" \
+    -Dquarkus.datasource.jdbc.min-size=2 -Dquarkus.datasource.jdbc.initial-size=2 \
     -Dregistry.ccompat.legacy-id-mode.enabled=true \
-    -jar "$dir"/app/apicurio-registry-app-*-runner.jar
+    -jar "$CACHE_DIR"/registry/app/apicurio-registry-app-*-runner.jar
   wait_until "The schema registry" 120 "$dir/registry.log" curl -fsS "$(registry_url)/subjects"
 }
 
@@ -326,30 +385,67 @@ registry_down() {
 write_env() {
   cat >"$STACK_DIR/env" <<EOF
 # Written by scripts/stack.sh; source it to reach the local stack.
-export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+export KAFKA_BROKERS=$(kafka_brokers)
 export SCHEMA_REGISTRY_URL=$(registry_url)
 export PG_URL=postgres://tributary:tributary@127.0.0.1:$PG_PORT/tributary
 export MYSQL_URL=mysql://tributary:tributary@127.0.0.1:$MYSQL_PORT/tributary
 EOF
 }
 
+# The services named on the command line (kafka: every broker), in start order.
+selected_services() {
+  local wanted=("$@") name want out=()
+  [ ${#wanted[@]} -eq 0 ] && wanted=(postgres mariadb kafka registry)
+  for want in "${wanted[@]}"; do
+    case $want in
+      postgres | mariadb | registry) ;;
+      kafka) ;;
+      kafka[1-3]) [ "$KAFKA_NODES" -gt 1 ] || die "$want: the stack runs one broker, named kafka" ;;
+      *) die "unknown service $want (postgres, mariadb, kafka, kafka1..3, registry)" ;;
+    esac
+  done
+  for name in "${SERVICES[@]}"; do
+    for want in "${wanted[@]}"; do
+      if [ "$want" = "$name" ] || { [ "$want" = kafka ] && [[ $name == kafka* ]]; }; then
+        out+=("$name")
+        break
+      fi
+    done
+  done
+  echo "${out[@]}"
+}
+
 cmd_up() {
-  mkdir -p "$STACK_DIR"/{postgres,mariadb,kafka,registry}
+  local services name kafkas=()
+  read -r -a services <<<"$(selected_services "$@")"
+  mkdir -p "$STACK_DIR"
   ensure_packages
-  pg_up
-  mariadb_up
-  kafka_up
-  registry_up
+  for name in "${services[@]}"; do
+    mkdir -p "$STACK_DIR/$name"
+    case $name in
+      postgres) pg_up ;;
+      mariadb) mariadb_up ;;
+      kafka*) kafka_up "$name" && kafkas+=("$name") ;;
+      registry) kafka_wait "${kafkas[@]}" && kafkas=() && registry_up ;;
+    esac
+  done
+  kafka_wait "${kafkas[@]}"
   write_env
-  cmd_status
+  [ $# -gt 0 ] || cmd_status
 }
 
 cmd_down() {
-  registry_down
-  kafka_down
-  mariadb_down
-  pg_down
-  log "stopped"
+  local services i
+  read -r -a services <<<"$(selected_services "$@")"
+  for ((i = ${#services[@]} - 1; i >= 0; i--)); do
+    case ${services[i]} in
+      postgres) pg_down ;;
+      mariadb) mariadb_down ;;
+      kafka*) kafka_down "${services[i]}" ;;
+      registry) registry_down ;;
+    esac
+  done
+  log "stopped ${*:-}"
 }
 
 cmd_status() {
@@ -358,7 +454,7 @@ cmd_status() {
     case $name in
       postgres) port=$PG_PORT ;;
       mariadb) port=$MYSQL_PORT ;;
-      kafka) port=$KAFKA_PORT ;;
+      kafka*) port=$(kafka_port "$name") ;;
       registry) port=$REGISTRY_PORT ;;
     esac
     if pid=$(running_pid "$name"); then
@@ -371,9 +467,11 @@ cmd_status() {
   return $all_up
 }
 
-case ${1:-} in
-  up) cmd_up ;;
-  down) cmd_down ;;
+command=${1:-}
+shift || true
+case $command in
+  up) cmd_up "$@" ;;
+  down) cmd_down "$@" ;;
   status) cmd_status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down [SERVICE...] | status" >&2; exit 2 ;;
 esac
