@@ -1,11 +1,14 @@
 import pg from 'pg';
 import { isNetworkError, TributaryError } from '../../src/core/errors.ts';
-import { redactUrl } from '../../src/core/redact.ts';
+import type { TlsConfig } from '../../src/config/schema.ts';
+import { tlsOptions } from '../../src/core/tls.ts';
 
 export interface PgConnectionOptions {
   url: string;
   /** Overrides the URL's password (from env or a file). */
   password?: string | undefined;
+  /** TLS to the server (source.ssl); a URL's own sslmode=… parameters take precedence. */
+  ssl?: TlsConfig | undefined;
 }
 
 /**
@@ -17,8 +20,10 @@ const SESSION_OPTIONS =
   '-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3 -c lc_monetary=C -c bytea_output=hex';
 
 export function clientConfig(options: PgConnectionOptions, replication = false): pg.ClientConfig {
+  const ssl = tlsOptions(options.ssl);
   return {
     connectionString: options.url,
+    ...(ssl ? { ssl } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
     options: SESSION_OPTIONS,
     application_name: 'tributary',

@@ -210,7 +210,7 @@ describe('environment overrides', () => {
       `${minimalYaml.replace("brokers: ['127.0.0.1:19092']", "brokers: ['k:1']\n  ssl: true")}`,
     );
     const config = loadConfig({ file, env: { TRIBUTARY_KAFKA__SSL__CA: ca } });
-    assert.deepEqual(config.kafka.ssl, { ca, rejectUnauthorized: true });
+    assert.deepEqual(config.kafka.ssl, { ca, verify: 'full' });
   });
 
   it('an unknown variable is an error naming it, with a suggestion', () => {
