@@ -5,8 +5,9 @@ import type { ChangeStream } from './core/dialect.ts';
 import { TributaryError } from './core/errors.ts';
 import { runPipeline } from './core/pipeline.ts';
 import { createEncoderFactory } from './avro/event-encoder.ts';
-import { SchemaRegistryClient } from './avro/registry.ts';
+import { registryFromConfig } from './avro/registry.ts';
 import { createKafka } from './kafka/kafka-client.ts';
+import { kafkaAccessError } from './kafka/access.ts';
 import { readCommittedOffset } from './kafka/offset-store.ts';
 import { backoffDelay } from './core/backoff.ts';
 import { TopicManager } from './kafka/topics.ts';
@@ -87,12 +88,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
           .then((bytes) => bytes !== null && metrics.lagBytes.set(bytes))
           .catch(() => {});
       }, LAG_POLL_MS);
-      const registry = new SchemaRegistryClient({
-        url: config.registry.url,
-        ...(config.registry.username
-          ? { username: config.registry.username, password: config.registry.password ?? '' }
-          : {}),
-      });
+      const registry = registryFromConfig(config.registry);
       const encoders = createEncoderFactory({
         registry,
         topics,
@@ -139,7 +135,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
     } catch (error) {
       state.streaming = false;
       metrics.streaming.set(0);
-      const failure = asTributaryError(error);
+      const failure = asTributaryError(error, config);
       metrics.errors.inc({ code: failure?.code ?? 'UNEXPECTED' });
       if (signal.aborted) break;
       if (!failure?.retriable) throw failure ?? error;
@@ -175,7 +171,9 @@ export async function runConnector(options: RunOptions): Promise<void> {
  * client, the offsets reader) classified like the sink's; anything else is a
  * bug and stays unclassified.
  */
-function asTributaryError(error: unknown): TributaryError | null {
+function asTributaryError(error: unknown, config: Config): TributaryError | null {
+  const access = kafkaAccessError(error, config);
+  if (access) return access;
   if (error instanceof TributaryError) return error;
   if (isKafkaJsError(error)) return kafkaError(error);
   return null;

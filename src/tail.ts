@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
-import { SchemaRegistryClient } from './avro/registry.ts';
+import { registryFromConfig } from './avro/registry.ts';
 import { createKafka } from './kafka/kafka-client.ts';
 
 /** JSON with bigints as numbers-in-strings and bytes as hex, for people to read. */
@@ -34,12 +34,7 @@ export async function tailTopic(options: {
 }): Promise<void> {
   const { config, topic } = options;
   const kafka = createKafka(config.kafka, options.logger);
-  const registry = new SchemaRegistryClient({
-    url: config.registry.url,
-    ...(config.registry.username
-      ? { username: config.registry.username, password: config.registry.password ?? '' }
-      : {}),
-  });
+  const registry = registryFromConfig(config.registry);
   const consumer = kafka.consumer({ groupId: `tributary-tail-${randomUUID()}`, readUncommitted: false });
   await consumer.connect();
   try {

@@ -75,7 +75,10 @@ export function resolveFiles(
       try {
         accessSync(file, constants.R_OK);
       } catch (error) {
-        fail([group, 'ssl', key], `cannot read \`${file}\` (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+        fail(
+          [group, 'ssl', key],
+          `cannot read \`${file}\` (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        );
       }
     }
   }

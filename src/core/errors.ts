@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'KAFKA_UNREACHABLE'
   | 'KAFKA_FENCED'
   | 'KAFKA_FAILED'
+  | 'AUTH_FAILED'
+  | 'TLS_FAILED'
   | 'UNSUPPORTED';
 
 export interface TributaryErrorOptions {
