@@ -87,10 +87,19 @@ export async function connect(
 /** A refused login or TLS handshake, as one line naming the server and user; undefined for other failures. */
 export function loginError(error: unknown, options: MysqlConnectionOptions): TributaryError | undefined {
   const endpoint = mysqlEndpoint(options.url);
-  const tls = tlsError(error, endpoint);
+  const e = error as { code?: string; errno?: number; reason?: unknown; cert?: unknown };
+  // mysql2 overwrites a TLS error's code with HANDSHAKE_SSL_ERROR: a host name
+  // mismatch still carries Node's `reason` and `cert`; any other failure is a
+  // certificate the CA settings do not accept.
+  const tlsCode =
+    e.code !== 'HANDSHAKE_SSL_ERROR'
+      ? undefined
+      : e.reason !== undefined && e.cert !== undefined
+        ? 'ERR_TLS_CERT_ALTNAME_INVALID'
+        : 'CERT_UNTRUSTED';
+  const tls = tlsError(tlsCode ? { code: tlsCode, cause: error } : error, endpoint);
   if (tls) return tls;
   const where = describeEndpoint(endpoint);
-  const e = error as { code?: string; errno?: number };
   if (e.code === 'HANDSHAKE_NO_SSL_SUPPORT') {
     return new TributaryError(`${where} does not offer TLS, and source.ssl asks for it`, {
       code: 'TLS_FAILED',

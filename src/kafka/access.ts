@@ -142,17 +142,16 @@ export function kafkaAccessError(error: unknown, config: Config): TributaryError
   const tls = tlsError(original, endpoint);
   if (tls) return tls;
 
+  const mechanism = config.kafka.sasl?.mechanism ?? 'none';
+  if (chain.some((inner) => inner.type === 'UNSUPPORTED_SASL_MECHANISM')) {
+    return new TributaryError(`${where}: the broker does not enable the SASL mechanism ${mechanism}`, {
+      code: 'AUTH_FAILED',
+      fix: 'set kafka.sasl.mechanism to one the listener enables (its sasl.enabled.mechanisms), e.g. scram-sha-512',
+      cause: original,
+    });
+  }
   const sasl = chain.find((inner) => inner.name === 'KafkaJSSASLAuthenticationError');
   if (sasl) {
-    const mechanism = config.kafka.sasl?.mechanism ?? 'none';
-    // kafkajs reports a mechanism the broker does not enable only in its message text.
-    if (/mechanism .* not supported/i.test(sasl.message ?? '')) {
-      return new TributaryError(`${where}: the broker does not enable the SASL mechanism ${mechanism}`, {
-        code: 'AUTH_FAILED',
-        fix: 'set kafka.sasl.mechanism to one the listener enables (its sasl.enabled.mechanisms), e.g. scram-sha-512',
-        cause: original,
-      });
-    }
     return new TributaryError(
       `${where} refused the SASL ${mechanism} login: wrong password or unknown user (${sasl.message ?? 'authentication failed'})`,
       {
