@@ -8,7 +8,20 @@ import { stringify } from 'yaml';
 import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.ts';
 import { Metrics } from '../../src/observe/metrics.ts';
 import { runConnector } from '../../src/run.ts';
-import { stackEnv } from './stack.ts';
+import kafkajs from 'kafkajs';
+import { requiredAcls, type AclResource } from '../../src/kafka/access.ts';
+
+// kafkajs is CommonJS: its enums are properties of the default export.
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
+import { testKafka } from './kafka-events.ts';
+import { stackEnv, stackTls } from './stack.ts';
+
+const ACL_RESOURCE_TYPES: Record<AclResource, kafkajs.AclResourceTypes> = {
+  topic: AclResourceTypes.TOPIC,
+  group: AclResourceTypes.GROUP,
+  'transactional-id': AclResourceTypes.TRANSACTIONAL_ID,
+  cluster: AclResourceTypes.CLUSTER,
+};
 
 const env = stackEnv();
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
@@ -64,6 +77,7 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
 
   configInput(overrides: ConfigOverrides = {}): ConfigInput {
     const { source, ...rest } = overrides;
+    const tls = stackTls(env);
     return {
       name: this.name,
       source: {
@@ -71,11 +85,20 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
         url: this.url,
         tables: { include: [`${this.schema}.*`] },
         heartbeatIntervalMs: 1000,
+        ...(tls ? { ssl: tls } : {}),
         ...this.sourceDefaults(),
         ...source,
       },
-      kafka: { brokers: env.kafkaBrokers },
-      registry: { url: env.registryUrl },
+      kafka: {
+        brokers: env.kafkaBrokers,
+        ...(env.secure
+          ? { ssl: tls, sasl: { mechanism: 'scram-sha-512' as const, ...env.secure.kafkaUser } }
+          : {}),
+      },
+      registry: {
+        url: env.registryUrl,
+        ...(env.secure ? { username: 'tributary', password: env.secure.registryPassword, ssl: tls } : {}),
+      },
       topics: { prefix: this.name },
       http: { port: 0 },
       log: { level: (process.env.TEST_LOG_LEVEL as 'warn' | undefined) ?? 'warn', format: 'json' },
@@ -85,6 +108,39 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
 
   config(overrides: ConfigOverrides = {}): Config {
     return configSchema.parse(this.configInput(overrides));
+  }
+
+  /**
+   * On the secured stack: grants the connector's Kafka user exactly the ACLs
+   * the connector needs (src/kafka/access.ts), but those on `except`.
+   */
+  async grantKafkaAcls(options: { except?: AclResource; overrides?: ConfigOverrides } = {}): Promise<void> {
+    if (!env.secure) return;
+    const config = this.config(options.overrides);
+    const acls = requiredAcls(config).filter((acl) => acl.resource !== options.except);
+    const admin = testKafka().admin();
+    await admin.connect();
+    try {
+      await admin.createAcls({
+        acl: acls.flatMap((acl) =>
+          acl.operations.map((operation) => ({
+            resourceType: ACL_RESOURCE_TYPES[acl.resource],
+            resourceName: acl.resource === 'cluster' ? 'kafka-cluster' : acl.name,
+            resourcePatternType:
+              acl.pattern === 'prefixed' ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL,
+            principal: `User:${env.secure!.kafkaUser.username}`,
+            host: '*',
+            operation:
+              AclOperationTypes[
+                operation.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() as keyof typeof AclOperationTypes
+              ],
+            permissionType: AclPermissionTypes.ALLOW,
+          })),
+        ),
+      });
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** Runs the connector in this process until stop(). */

@@ -1,7 +1,7 @@
 import { SchemaRegistryClient } from '../../src/avro/registry.ts';
 import { readTopicToEnd } from '../../src/kafka/offset-store.ts';
 import { testKafka, type SeenEvent } from './kafka-events.ts';
-import { stackEnv } from './stack.ts';
+import { stackEnv, stackRegistryOptions } from './stack.ts';
 
 const env = stackEnv();
 
@@ -20,7 +20,7 @@ export interface DrainedRecord {
  * registry and keeps the schema ids its framing carries.
  */
 export async function drain(topic: string, timeoutMs = 60_000): Promise<DrainedRecord[]> {
-  const registry = new SchemaRegistryClient({ url: env.registryUrl });
+  const registry = new SchemaRegistryClient(stackRegistryOptions(env));
   const raw: Array<{ offset: bigint; key: Buffer | null; value: Buffer | null }> = [];
   await readTopicToEnd({
     kafka: testKafka(),

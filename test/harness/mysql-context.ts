@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
 import { ConnectorTestContext, type Sql } from './connector-context.ts';
-import { stackEnv, uniqueName } from './stack.ts';
+import { mysqlSsl } from '../../dialects/mysql/connection.ts';
+import { stackEnv, stackTls, uniqueName } from './stack.ts';
 
 const env = stackEnv();
 
@@ -13,8 +14,10 @@ function sqlOf(connection: mysql.Connection): Sql {
 }
 
 async function open(url: string): Promise<mysql.Connection> {
+  const ssl = mysqlSsl(stackTls(env));
   return mysql.createConnection({
     uri: url,
+    ...(ssl ? { ssl } : {}),
     dateStrings: true,
     supportBigNumbers: true,
     bigNumberStrings: true,

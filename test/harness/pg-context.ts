@@ -1,10 +1,17 @@
 import pg from 'pg';
 import { ConnectorTestContext, type Sql } from './connector-context.ts';
-import { stackEnv, uniqueName } from './stack.ts';
+import { tlsOptions } from '../../src/core/tls.ts';
+import { stackEnv, stackTls, uniqueName } from './stack.ts';
 
 export { exitOf, type ConfigOverrides, type RunningConnector } from './connector-context.ts';
 
 const env = stackEnv();
+
+/** On the secured stack, TLS verified against its CA. */
+function clientConfig(url: string): pg.ClientConfig {
+  const ssl = tlsOptions(stackTls(env));
+  return { connectionString: url, ...(ssl ? { ssl } : {}) };
+}
 
 function sqlOf(client: pg.Client): Sql {
   return async <Row>(text: string, params: unknown[] = []) =>
@@ -27,13 +34,13 @@ export class PgTestContext extends ConnectorTestContext {
 
   static async open(): Promise<PgTestContext> {
     const name = uniqueName('t');
-    const admin = new pg.Client({ connectionString: env.pgUrl });
+    const admin = new pg.Client(clientConfig(env.pgUrl));
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);
     await admin.end();
     const url = new URL(env.pgUrl);
     url.pathname = `/${name}`;
-    const db = new pg.Client({ connectionString: url.toString() });
+    const db = new pg.Client(clientConfig(url.toString()));
     await db.connect();
     return new PgTestContext(name, url.toString(), db);
   }
@@ -43,7 +50,7 @@ export class PgTestContext extends ConnectorTestContext {
   }
 
   async session(): Promise<{ sql: Sql; end(): Promise<void> }> {
-    const client = new pg.Client({ connectionString: this.url });
+    const client = new pg.Client(clientConfig(this.url));
     await client.connect();
     return { sql: sqlOf(client), end: () => client.end() };
   }
@@ -57,7 +64,7 @@ export class PgTestContext extends ConnectorTestContext {
 
   protected async dropDatabase(): Promise<void> {
     await this.db.end().catch(() => {});
-    const admin = new pg.Client({ connectionString: env.pgUrl });
+    const admin = new pg.Client(clientConfig(env.pgUrl));
     await admin.connect();
     try {
       await admin.query(
