@@ -148,7 +148,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
           `gave up after ${Math.round(failingForMs / 1000)} s of failures (retry.giveUpAfterMs): ${failure.message}`,
           {
             code: failure.code,
-            fix: 'fix what the message names; retry.giveUpAfterMs sets how long Tributary retries (0: forever)',
+            fix: `${failure.fix ?? 'fix what the message names'}; retry.giveUpAfterMs sets how long Tributary retries (0: forever)`,
             cause: failure,
           },
         );

@@ -162,6 +162,25 @@ export function kafkaAccessError(error: unknown, config: Config): TributaryError
     );
   }
 
+  // kafkajs drops the broker's answer to FindCoordinator (a transactional id
+  // or group the user may not describe) and reports no coordinator at all.
+  // Without ACLs this is an outage (retried); with SASL, name the likely ACLs.
+  if (config.kafka.sasl && chain.some((inner) => inner.name === 'KafkaJSGroupCoordinatorNotFound')) {
+    const principal = config.kafka.sasl.username;
+    const likely = requiredAcls(config).filter(
+      (acl) => acl.resource === 'transactional-id' || acl.resource === 'group',
+    );
+    return new TributaryError(
+      `${where} found no coordinator for the transactional id ${transactionalIdOf(config.name)} or the group ${OFFSETS_READER_GROUP_PREFIX}*: an ACL is likely missing (KafkaJSGroupCoordinatorNotFound)`,
+      {
+        code: 'AUTH_FAILED',
+        retriable: true,
+        fix: `add the ACLs: ${likely.map((acl) => aclCommand(acl, principal)).join('; ')}`,
+        cause: original,
+      },
+    );
+  }
+
   const denied = chain.find((inner) => inner.type !== undefined && inner.type in ACL_ERRORS);
   if (denied) {
     const resource = ACL_ERRORS[denied.type!]!;
