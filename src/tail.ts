@@ -35,7 +35,16 @@ export async function tailTopic(options: {
   const { config, topic } = options;
   const kafka = createKafka(config.kafka, options.logger);
   const registry = registryFromConfig(config.registry);
-  const consumer = kafka.consumer({ groupId: `tributary-tail-${randomUUID()}`, readUncommitted: false });
+  const consumer = kafka.consumer({
+    groupId: `tributary-tail-${randomUUID()}`,
+    readUncommitted: false,
+    retry: { retries: 5, restartOnFailure: async () => false },
+  });
+  // A consumer that gives up (a missing ACL, say) fails the command instead of idling.
+  const crashed = new Promise<never>((_resolve, reject) =>
+    consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error)),
+  );
+  crashed.catch(() => {});
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: options.fromBeginning });
@@ -46,9 +55,12 @@ export async function tailTopic(options: {
         process.stdout.write(`${toDisplayJson({ partition, offset: message.offset, key, value })}\n`);
       },
     });
-    await new Promise<void>((resolve) =>
-      options.signal.addEventListener('abort', () => resolve(), { once: true }),
-    );
+    await Promise.race([
+      crashed,
+      new Promise<void>((resolve) =>
+        options.signal.addEventListener('abort', () => resolve(), { once: true }),
+      ),
+    ]);
   } finally {
     await consumer.disconnect();
   }

@@ -108,6 +108,15 @@ export function catalogPool(options: PgConnectionOptions): pg.Pool & Queryable {
   const pool = new pg.Pool({ ...clientConfig(options), max: 1, idleTimeoutMillis: CATALOG_IDLE_MS });
   // An idle connection that drops must not crash the process: the next query reconnects or fails.
   pool.on('error', () => {});
+  // The pool connects inside a query: a refused login or TLS handshake is reported as connect() does.
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  pool.query = (async (...args: unknown[]) => {
+    try {
+      return await query(...args);
+    } catch (error) {
+      throw loginError(error, options) ?? error;
+    }
+  }) as typeof pool.query;
   return pool;
 }
 

@@ -9,7 +9,7 @@ import { configSchema, type Config, type ConfigInput } from '../../src/config/sc
 import { Metrics } from '../../src/observe/metrics.ts';
 import { runConnector } from '../../src/run.ts';
 import kafkajs from 'kafkajs';
-import { requiredAcls, type AclResource } from '../../src/kafka/access.ts';
+import { requiredAcls, type AclResource, type RequiredAcl } from '../../src/kafka/access.ts';
 
 // kafkajs is CommonJS: its enums are properties of the default export.
 const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
@@ -115,32 +115,10 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
    * the connector needs (src/kafka/access.ts), but those on `except`.
    */
   async grantKafkaAcls(options: { except?: AclResource; overrides?: ConfigOverrides } = {}): Promise<void> {
-    if (!env.secure) return;
-    const config = this.config(options.overrides);
-    const acls = requiredAcls(config).filter((acl) => acl.resource !== options.except);
-    const admin = testKafka().admin();
-    await admin.connect();
-    try {
-      await admin.createAcls({
-        acl: acls.flatMap((acl) =>
-          acl.operations.map((operation) => ({
-            resourceType: ACL_RESOURCE_TYPES[acl.resource],
-            resourceName: acl.resource === 'cluster' ? 'kafka-cluster' : acl.name,
-            resourcePatternType:
-              acl.pattern === 'prefixed' ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL,
-            principal: `User:${env.secure!.kafkaUser.username}`,
-            host: '*',
-            operation:
-              AclOperationTypes[
-                operation.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() as keyof typeof AclOperationTypes
-              ],
-            permissionType: AclPermissionTypes.ALLOW,
-          })),
-        ),
-      });
-    } finally {
-      await admin.disconnect();
-    }
+    const acls = requiredAcls(this.config(options.overrides)).filter(
+      (acl) => acl.resource !== options.except,
+    );
+    await grantKafkaAcls(acls);
   }
 
   /** Runs the connector in this process until stop(). */
@@ -178,6 +156,34 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
     for (const child of this.children) child.kill('SIGKILL');
     for (const connector of [...this.running]) await connector.stop().catch(() => {});
     await this.dropDatabase();
+  }
+}
+
+/** On the secured stack: grants the connector's Kafka user `acls` (kafka.sasl.username). */
+export async function grantKafkaAcls(acls: RequiredAcl[]): Promise<void> {
+  if (!env.secure) return;
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    await admin.createAcls({
+      acl: acls.flatMap((acl) =>
+        acl.operations.map((operation) => ({
+          resourceType: ACL_RESOURCE_TYPES[acl.resource],
+          resourceName: acl.resource === 'cluster' ? 'kafka-cluster' : acl.name,
+          resourcePatternType:
+            acl.pattern === 'prefixed' ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL,
+          principal: `User:${env.secure!.kafkaUser.username}`,
+          host: '*',
+          operation:
+            AclOperationTypes[
+              operation.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() as keyof typeof AclOperationTypes
+            ],
+          permissionType: AclPermissionTypes.ALLOW,
+        })),
+      ),
+    });
+  } finally {
+    await admin.disconnect();
   }
 }
 
