@@ -8,9 +8,8 @@ import { stringify } from 'yaml';
 import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.ts';
 import { Metrics } from '../../src/observe/metrics.ts';
 import { runConnector } from '../../src/run.ts';
-import { stackEnv } from './stack.ts';
+import type { StackEnv } from './stack.ts';
 
-const env = stackEnv();
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
 type SourceInput = NonNullable<ConfigInput['source']>;
@@ -36,12 +35,15 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
   abstract readonly dialect: 'postgres' | 'mysql';
   readonly name: string;
   readonly url: string;
+  /** The stack the connector's Kafka and registry are on. */
+  readonly env: StackEnv;
   private readonly running = new Set<RunningConnector>();
   private readonly children = new Set<ChildProcess>();
 
-  protected constructor(name: string, url: string) {
+  protected constructor(name: string, url: string, env: StackEnv) {
     this.name = name;
     this.url = url;
+    this.env = env;
   }
 
   /** The schema (Postgres) or database (MySQL) the test's tables live in. */
@@ -74,8 +76,8 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
         ...this.sourceDefaults(),
         ...source,
       },
-      kafka: { brokers: env.kafkaBrokers },
-      registry: { url: env.registryUrl },
+      kafka: { brokers: this.env.kafkaBrokers },
+      registry: { url: this.env.registryUrl },
       topics: { prefix: this.name },
       http: { port: 0 },
       log: { level: (process.env.TEST_LOG_LEVEL as 'warn' | undefined) ?? 'warn', format: 'json' },

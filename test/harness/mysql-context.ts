@@ -1,8 +1,6 @@
 import mysql from 'mysql2/promise';
 import { ConnectorTestContext, type Sql } from './connector-context.ts';
-import { stackEnv, uniqueName } from './stack.ts';
-
-const env = stackEnv();
+import { stackEnv, uniqueName, type StackEnv } from './stack.ts';
 
 /** `$1`-style placeholders (shared test SQL) to mysql2's `?`. */
 function sqlOf(connection: mysql.Connection): Sql {
@@ -29,21 +27,22 @@ export class MysqlTestContext extends ConnectorTestContext {
   readonly sql: Sql;
   private readonly database: string;
 
-  private constructor(name: string, url: string, db: mysql.Connection) {
-    super(name, url);
+  private constructor(name: string, url: string, db: mysql.Connection, env: StackEnv) {
+    super(name, url, env);
     this.database = name;
     this.db = db;
     this.sql = sqlOf(db);
   }
 
-  static async open(): Promise<MysqlTestContext> {
+  /** On the shared stack, or on `env`'s servers. */
+  static async open(env: StackEnv = stackEnv()): Promise<MysqlTestContext> {
     const name = uniqueName('t');
     const admin = await open(env.mysqlUrl);
     await admin.query(`CREATE DATABASE ${name}`);
     await admin.end();
     const url = new URL(env.mysqlUrl);
     url.pathname = `/${name}`;
-    return new MysqlTestContext(name, url.toString(), await open(url.toString()));
+    return new MysqlTestContext(name, url.toString(), await open(url.toString()), env);
   }
 
   get schema(): string {

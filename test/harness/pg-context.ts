@@ -1,10 +1,8 @@
 import pg from 'pg';
 import { ConnectorTestContext, type Sql } from './connector-context.ts';
-import { stackEnv, uniqueName } from './stack.ts';
+import { stackEnv, uniqueName, type StackEnv } from './stack.ts';
 
 export { exitOf, type ConfigOverrides, type RunningConnector } from './connector-context.ts';
-
-const env = stackEnv();
 
 function sqlOf(client: pg.Client): Sql {
   return async <Row>(text: string, params: unknown[] = []) =>
@@ -18,14 +16,15 @@ export class PgTestContext extends ConnectorTestContext {
   readonly sql: Sql;
   private readonly database: string;
 
-  private constructor(name: string, url: string, db: pg.Client) {
-    super(name, url);
+  private constructor(name: string, url: string, db: pg.Client, env: StackEnv) {
+    super(name, url, env);
     this.database = name;
     this.db = db;
     this.sql = sqlOf(db);
   }
 
-  static async open(): Promise<PgTestContext> {
+  /** On the shared stack, or on `env`'s servers. */
+  static async open(env: StackEnv = stackEnv()): Promise<PgTestContext> {
     const name = uniqueName('t');
     const admin = new pg.Client({ connectionString: env.pgUrl });
     await admin.connect();
@@ -35,7 +34,7 @@ export class PgTestContext extends ConnectorTestContext {
     url.pathname = `/${name}`;
     const db = new pg.Client({ connectionString: url.toString() });
     await db.connect();
-    return new PgTestContext(name, url.toString(), db);
+    return new PgTestContext(name, url.toString(), db, env);
   }
 
   get schema(): string {
@@ -57,7 +56,7 @@ export class PgTestContext extends ConnectorTestContext {
 
   protected async dropDatabase(): Promise<void> {
     await this.db.end().catch(() => {});
-    const admin = new pg.Client({ connectionString: env.pgUrl });
+    const admin = new pg.Client({ connectionString: this.env.pgUrl });
     await admin.connect();
     try {
       await admin.query(

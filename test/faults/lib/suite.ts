@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { PrivateStack } from './private-stack.ts';
+import { failures, runScenario, summary, timingFromEnv, type Scenario } from './runner.ts';
+
+/**
+ * Declares one test per scenario, all on one private stack started for the
+ * file (both dialects' databases, Kafka with `kafkaNodes` brokers, the
+ * registry), and prints each scenario's figures.
+ */
+export function faultSuite(scenarios: Scenario[], options: { kafkaNodes?: 1 | 3 } = {}): void {
+  let stack: PrivateStack;
+  before(async () => {
+    stack = await PrivateStack.start({ kafkaNodes: options.kafkaNodes ?? 1 });
+  });
+  after(async () => {
+    await stack?.[Symbol.asyncDispose]();
+  });
+  for (const scenario of scenarios) {
+    test(`${scenario.name}: both dialects recover by themselves with nothing lost, duplicated or reordered`, async (t) => {
+      const result = await runScenario(stack, scenario, timingFromEnv());
+      t.diagnostic(summary(result));
+      assert.deepEqual(failures(result), []);
+    });
+  }
+}
