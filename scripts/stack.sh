@@ -149,6 +149,7 @@ stop_pid() {
     if [ $SECONDS -ge $deadline ]; then
       log "$name did not stop in 60s; killing it"
       kill -KILL "$pid" 2>/dev/null || true
+      deadline=$((SECONDS + 60))
     fi
     sleep 0.3
   done
@@ -441,10 +442,14 @@ cmd_down() {
     case ${services[i]} in
       postgres) pg_down ;;
       mariadb) mariadb_down ;;
-      kafka*) kafka_down "${services[i]}" ;;
+      # A cluster's brokers stop together: the last one alone would wait for a
+      # quorum of controllers that is gone.
+      kafka*) kafka_down "${services[i]}" & ;;
       registry) registry_down ;;
     esac
+    [[ ${services[i]} == kafka* ]] || wait
   done
+  wait
   log "stopped ${*:-}"
 }
 

@@ -166,7 +166,9 @@ export class PrivateStack implements AsyncDisposable {
       await run('bash', [STACK_SCRIPT, command, ...services], { env: this.vars, timeout: 300_000 });
     } catch (error) {
       const { stderr } = error as { stderr?: string };
-      throw new Error(`stack.sh ${command} ${services.join(' ')} failed: ${stderr ?? String(error)}`);
+      throw new Error(`stack.sh ${command} ${services.join(' ')} failed: ${stderr ?? String(error)}`, {
+        cause: error,
+      });
     }
   }
 
