@@ -50,6 +50,9 @@ export class Lane {
   static async open(dialect: Dialect, stack: PrivateStack, options: LaneOptions = {}): Promise<Lane> {
     const ctx =
       dialect === 'postgres' ? await PgTestContext.open(stack.env) : await MysqlTestContext.open(stack.env);
+    // The context's own connection dies with a database restart; it must not crash the test then.
+    if (ctx instanceof PgTestContext) ctx.db.on('error', () => {});
+    else if (ctx instanceof MysqlTestContext) ctx.db.on('error', () => {});
     const lane = new Lane(dialect, ctx, { initialRows: 100, bigRows: 0, ...options });
     for (const table of lane.tables) {
       await ctx.sql(tableDdl(table));
@@ -61,6 +64,16 @@ export class Lane {
       lane.ledger.recordLoad(table, rows);
     }
     return lane;
+  }
+
+  /** Runs SQL on a session of its own: the context's connection does not outlive a database restart. */
+  async query<Row = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<Row[]> {
+    const session = await this.ctx.session();
+    try {
+      return await session.sql<Row>(text, params);
+    } finally {
+      await session.end().catch(() => {});
+    }
   }
 
   topic(table: string): string {

@@ -50,13 +50,17 @@ export class Ledger {
   }
 }
 
+/** How long the writer waits for its database to come back before it gives up. */
+const RECONNECT_LIMIT_MS = 300_000;
+
 /** Reconnecting session: a database restart makes the writer wait, not fail. */
-async function connect(ctx: ConnectorTestContext, stopped: () => boolean) {
+async function connect(ctx: ConnectorTestContext) {
+  const deadline = Date.now() + RECONNECT_LIMIT_MS;
   for (;;) {
     try {
       return await ctx.session();
     } catch (error) {
-      if (stopped()) throw error;
+      if (Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
@@ -136,7 +140,7 @@ export class LedgerWriter {
   }
 
   private async loop(): Promise<void> {
-    let session = await connect(this.ctx, () => !this.running);
+    let session = await connect(this.ctx);
     try {
       while (this.running) {
         const changes = this.plan();
@@ -152,8 +156,8 @@ export class LedgerWriter {
         } catch {
           this.failures += 1;
           await session.end().catch(() => {});
-          session = await connect(this.ctx, () => false);
-          if (commitSent && (await committed(session.sql, changes[0]!))) {
+          session = await connect(this.ctx);
+          if (commitSent && (await this.resolve(changes[0]!))) {
             this.ledger.record(changes);
             this.apply(changes);
             this.transactions += 1;
@@ -168,6 +172,22 @@ export class LedgerWriter {
 
   private stopped: Promise<LedgerEntry> | null = null;
 
+  /** Whether a transaction whose COMMIT got no answer took effect; asks until the database answers. */
+  private async resolve(first: Planned): Promise<boolean> {
+    const deadline = Date.now() + RECONNECT_LIMIT_MS;
+    for (;;) {
+      const session = await connect(this.ctx);
+      try {
+        return await committed(session.sql, first);
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      } finally {
+        await session.end().catch(() => {});
+      }
+    }
+  }
+
   /** Commits one last insert and returns it: once seen, everything before it was delivered. */
   stop(): Promise<LedgerEntry> {
     return (this.stopped ??= this.finish());
@@ -176,7 +196,7 @@ export class LedgerWriter {
   private async finish(): Promise<LedgerEntry> {
     this.running = false;
     await this.done;
-    const session = await connect(this.ctx, () => false);
+    const session = await connect(this.ctx);
     try {
       const sentinel: Planned = { table: WORKLOAD_TABLES[0], id: -1, op: 'c', v: 0 };
       await statement(session.sql, sentinel);

@@ -182,8 +182,10 @@ export async function runScenario(
       ms: Date.now() - started,
     };
   } finally {
+    // A failed scenario may leave servers paused or stopped: the next one needs them.
     for (const service of stack.brokers) stack.resume(service);
     stack.resume('registry');
+    await stack.up();
     await Promise.all(lanes.map((lane) => lane.close()));
   }
 }

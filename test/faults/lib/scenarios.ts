@@ -20,7 +20,7 @@ async function pauseFor(run: FaultRun, service: 'kafka' | 'registry', ms: number
 
 /** A new column on a workload table: the sidecar needs a new schema from the registry. */
 async function alterTables(lanes: Lane[], round: number): Promise<void> {
-  await Promise.all(lanes.map((lane) => lane.ctx.sql(`ALTER TABLE fa ADD COLUMN extra_${round} int`)));
+  await Promise.all(lanes.map((lane) => lane.query(`ALTER TABLE fa ADD COLUMN extra_${round} int`)));
 }
 
 async function inject(run: FaultRun, fault: string, once: Fault): Promise<void> {
@@ -108,16 +108,16 @@ export const databaseRestart: Scenario = {
 /** Ends the sidecar's replication connection from the server side: only this lane's. */
 async function killReplication(lane: Lane): Promise<boolean> {
   if (lane.dialect === 'postgres') {
-    const rows = await lane.ctx.sql<{ cut: boolean }>(
+    const rows = await lane.query<{ cut: boolean }>(
       `SELECT pg_terminate_backend(active_pid) AS cut FROM pg_replication_slots WHERE slot_name = $1 AND active_pid IS NOT NULL`,
       [defaultSlot(lane.ctx.name)],
     );
     return rows.some((r) => r.cut);
   }
   // The private server has one binlog reader per MySQL lane; this lane's reads with its server id.
-  const rows = await lane.ctx.sql<{ Id: number; Command: string }>('SHOW PROCESSLIST');
+  const rows = await lane.query<{ Id: number; Command: string }>('SHOW PROCESSLIST');
   const dumps = rows.filter((r) => r.Command.startsWith('Binlog Dump'));
-  for (const dump of dumps) await lane.ctx.sql(`KILL ${Number(dump.Id)}`);
+  for (const dump of dumps) await lane.query(`KILL ${Number(dump.Id)}`);
   return dumps.length > 0;
 }
 
