@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { Queryable } from './connection.ts';
 import type { ColumnType, Row, TableId, TableSchema } from '../../src/core/schema.ts';
 
 /** One column's type as the Avro layer sees it, with the parser of its text values. */
@@ -46,7 +46,7 @@ interface CatalogColumn {
   dropped: boolean;
 }
 
-async function catalogColumns(client: pg.Client, relationOid: number): Promise<CatalogColumn[]> {
+async function catalogColumns(client: Queryable, relationOid: number): Promise<CatalogColumn[]> {
   const { rows } = await client.query<{
     name: string;
     typeoid: number;
@@ -120,7 +120,7 @@ export function matchCatalogColumns(
   return matched;
 }
 
-export async function relationOidOf(client: pg.Client, id: TableId): Promise<number> {
+export async function relationOidOf(client: Queryable, id: TableId): Promise<number> {
   const { rows } = await client.query<{ oid: number }>(
     `SELECT c.oid::int AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relname = $2`,
@@ -138,7 +138,7 @@ export async function relationOidOf(client: pg.Client, id: TableId): Promise<num
  * column is flagged as key).
  */
 export async function describeTable(
-  client: pg.Client,
+  client: Queryable,
   types: PgTypeResolver,
   id: TableId,
   relationOid: number,
