@@ -168,7 +168,7 @@ pg_up() {
     log "initialising PostgreSQL in $dir/data"
     rm -rf "$dir/data"
     runuser -u postgres -- "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
-      die "initdb failed (see $dir/initdb.log)"
+      { tail -n 20 "$dir/initdb.log" >&2; die "initdb failed (see $dir/initdb.log)"; }
     cat >>"$dir/data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
@@ -218,7 +218,7 @@ mariadb_up() {
     rm -rf "$dir/data"
     mariadb-install-db --no-defaults --user=mysql --datadir="$dir/data" \
       --auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1 ||
-      die "mariadb-install-db failed (see $dir/install.log)"
+      { tail -n 20 "$dir/install.log" >&2; die "mariadb-install-db failed (see $dir/install.log)"; }
     fresh=1
   fi
   # --no-defaults: the machine's /etc/mysql settings must not leak in.

@@ -156,9 +156,35 @@ export class PrivateStack implements AsyncDisposable {
     return join(this.dir, service, file);
   }
 
-  /** Data directory of Postgres (for pg_ctl). */
-  get pgData(): string {
-    return join(this.dir, 'postgres', 'data');
+  /**
+   * `pg_ctl stop` in a shutdown mode, waiting at most `timeoutS`; returns
+   * whether the server stopped in time (pg_ctl then reports it as stopped).
+   */
+  async pgStop(mode: 'smart' | 'fast' | 'immediate', timeoutS: number): Promise<boolean> {
+    const { stdout: bin } = await run('bash', [
+      '-c',
+      'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1',
+    ]);
+    const data = join(this.dir, 'postgres', 'data');
+    try {
+      await run('runuser', [
+        '-u',
+        'postgres',
+        '--',
+        `${bin.trim()}/pg_ctl`,
+        '-D',
+        data,
+        '-m',
+        mode,
+        '-w',
+        '-t',
+        String(timeoutS),
+        'stop',
+      ]);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async script(command: 'up' | 'down', services: Service[]): Promise<void> {

@@ -185,7 +185,7 @@ export async function runScenario(
     // A failed scenario may leave servers paused or stopped: the next one needs them.
     for (const service of stack.brokers) stack.resume(service);
     stack.resume('registry');
-    await stack.up();
+    await stack.up().catch((error: unknown) => console.error(error));
     await Promise.all(lanes.map((lane) => lane.close()));
   }
 }

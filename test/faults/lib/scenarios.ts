@@ -89,28 +89,46 @@ export const databaseRestart: Scenario = {
   inject: (run) =>
     inject(run, 'database-restart', async () => {
       const took: Record<string, number> = {};
-      await Promise.all(
-        (['postgres', 'mariadb'] as const).map(async (service) => {
+      let pgStopped = true;
+      await Promise.all([
+        (async () => {
           const start = Date.now();
-          await run.stack.down(service);
-          took[service] = Date.now() - start;
-        }),
-      );
+          pgStopped = await run.stack.pgStop('fast', PG_SHUTDOWN_LIMIT_MS / 1000);
+          took.postgres = Date.now() - start;
+        })(),
+        (async () => {
+          const start = Date.now();
+          await run.stack.down('mariadb');
+          took.mariadb = Date.now() - start;
+        })(),
+      ]);
       run.note(`shutdown took: postgres ${took.postgres} ms, mariadb ${took.mariadb} ms`);
-      if (took.postgres! > PG_SHUTDOWN_LIMIT_MS)
-        throw new Error(`the Postgres fast shutdown took ${took.postgres} ms with the sidecar streaming`);
+      if (!pgStopped) {
+        await run.stack.pgStop('immediate', 30);
+        throw new Error(
+          `the Postgres fast shutdown did not finish within ${PG_SHUTDOWN_LIMIT_MS} ms with the sidecar streaming`,
+        );
+      }
       await sleep(1_000 + jitter(run.timing));
       await run.stack.up('postgres', 'mariadb');
       return Date.now();
     }),
 };
 
-/** Ends the sidecar's replication connection from the server side: only this lane's. */
-async function killReplication(lane: Lane): Promise<boolean> {
+/**
+ * Ends the sidecar's replication connection from the server side, only this
+ * lane's; with `all`, on Postgres, every connection of the sidecar to the
+ * lane's database too (its catalog queries), as a failover would.
+ */
+async function killReplication(lane: Lane, all: boolean): Promise<boolean> {
   if (lane.dialect === 'postgres') {
     const rows = await lane.query<{ cut: boolean }>(
-      `SELECT pg_terminate_backend(active_pid) AS cut FROM pg_replication_slots WHERE slot_name = $1 AND active_pid IS NOT NULL`,
-      [defaultSlot(lane.ctx.name)],
+      all
+        ? `SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity
+            WHERE application_name = 'tributary' AND (datname = $2 OR pid = (SELECT active_pid FROM pg_replication_slots WHERE slot_name = $1))`
+        : `SELECT pg_terminate_backend(active_pid) AS cut FROM pg_replication_slots
+            WHERE slot_name = $1 AND active_pid IS NOT NULL AND $2::text IS NOT NULL`,
+      [defaultSlot(lane.ctx.name), lane.ctx.name],
     );
     return rows.some((r) => r.cut);
   }
@@ -122,12 +140,12 @@ async function killReplication(lane: Lane): Promise<boolean> {
 }
 
 export const replicationKill: Scenario = {
-  name: 'replication connection killed by the server',
+  name: 'replication connection killed by the server (then, on Postgres, every sidecar connection)',
   inject: async (run) => {
     for (let round = 0; round < 2; round++) {
       await inject(run, 'replication-kill', async () => {
         for (const lane of run.lanes) {
-          if (!(await killReplication(lane)))
+          if (!(await killReplication(lane, round === 1)))
             throw new Error(`${lane.dialect}: no replication connection to kill`);
         }
         return Date.now();
@@ -175,7 +193,7 @@ async function killAndRestart(run: FaultRun, lane: Lane): Promise<void> {
 
 export const sidecarKills: Scenario = {
   name: 'SIGKILLs of the sidecar at random moments, during a snapshot and while streaming',
-  lane: (timing) => ({ bigRows: timing.bigRows, overrides: { source: { snapshot: { chunkSize: 2_000 } } } }),
+  lane: (timing) => ({ bigRows: timing.bigRows, overrides: { source: { snapshot: { chunkSize: 500 } } } }),
   duringSnapshot: async (run) => {
     await Promise.all(
       run.lanes.map(async (lane) => {
@@ -188,7 +206,7 @@ export const sidecarKills: Scenario = {
             120_000,
             `${lane.dialect} snapshot progress`,
           );
-          await sleep(Math.random() * 1_500);
+          await sleep(Math.random() * 800);
           if (lane.snapshotReads() >= lane.loadedRows) break;
           await killAndRestart(run, lane);
           kills += 1;
