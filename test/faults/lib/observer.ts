@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { SchemaRegistryClient } from '../../../src/avro/registry.ts';
+import { readTopicToEnd } from '../../../src/kafka/offset-store.ts';
 import type { StackEnv } from '../../harness/stack.ts';
 
 /** What the checker needs of one event: its key's table and id, the op, and the row version. */
@@ -12,6 +13,46 @@ export interface ObservedChange {
   /** after.v, or before.v for a delete. */
   v: number;
   seenAt: number;
+}
+
+async function decodeChange(
+  registry: SchemaRegistryClient,
+  topic: string,
+  offset: bigint,
+  buffer: Buffer,
+): Promise<ObservedChange> {
+  const value = (await registry.decode(buffer)) as {
+    op: string;
+    before: { id: unknown; v: unknown } | null;
+    after: { id: unknown; v: unknown } | null;
+  };
+  const row = (value.op === 'd' ? value.before : value.after)!;
+  return { topic, offset, id: Number(row.id), op: value.op, v: Number(row.v), seenAt: Date.now() };
+}
+
+/**
+ * Every committed change of the topics, read again from the beginning by a
+ * new read_committed consumer: the final check does not depend on the
+ * consumer that watched through the faults.
+ */
+export async function rereadTopics(env: StackEnv, topics: string[]): Promise<ObservedChange[][]> {
+  const registry = new SchemaRegistryClient({ url: env.registryUrl });
+  return Promise.all(
+    topics.map(async (topic) => {
+      const raw: Array<{ offset: bigint; value: Buffer }> = [];
+      await readTopicToEnd({
+        kafka: kafkaOf(env),
+        topic,
+        timeoutMs: 300_000,
+        onMessage: (message) => {
+          if (message.value) raw.push({ offset: BigInt(message.offset), value: message.value });
+        },
+      });
+      const changes: ObservedChange[] = [];
+      for (const r of raw) changes.push(await decodeChange(registry, topic, r.offset, r.value));
+      return changes;
+    }),
+  );
 }
 
 export function kafkaOf(env: StackEnv, clientId = 'tributary-faults'): Kafka {
@@ -35,6 +76,8 @@ export class Observer implements AsyncDisposable {
   private consumer: Consumer | null = null;
   private closed = false;
   restarts = 0;
+  /** Snapshot reads (op `r`) seen, all topics. */
+  reads = 0;
   private readonly env: StackEnv;
   private readonly topics: string[];
 
@@ -71,20 +114,9 @@ export class Observer implements AsyncDisposable {
         const offset = BigInt(message.offset);
         const byOffset = this.seen.get(topic)!;
         if (byOffset.has(offset)) return;
-        const value = (await this.registry.decode(message.value)) as {
-          op: string;
-          before: { id: unknown; v: unknown } | null;
-          after: { id: unknown; v: unknown } | null;
-        };
-        const row = (value.op === 'd' ? value.before : value.after)!;
-        byOffset.set(offset, {
-          topic,
-          offset,
-          id: Number(row.id),
-          op: value.op,
-          v: Number(row.v),
-          seenAt: Date.now(),
-        });
+        const change = await decodeChange(this.registry, topic, offset, message.value);
+        if (change.op === 'r') this.reads += 1;
+        byOffset.set(offset, change);
       },
     });
   }

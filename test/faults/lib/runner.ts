@@ -178,7 +178,7 @@ export async function runScenario(
       lanes: results,
       recoveries: run.recoveries,
       faults: run.faults,
-      notes: run.notes,
+      notes: [...run.notes, ...lanes.flatMap((lane) => lane.notes)],
       ms: Date.now() - started,
     };
   } finally {

@@ -193,7 +193,11 @@ async function killAndRestart(run: FaultRun, lane: Lane): Promise<void> {
 
 export const sidecarKills: Scenario = {
   name: 'SIGKILLs of the sidecar at random moments, during a snapshot and while streaming',
-  lane: (timing) => ({ bigRows: timing.bigRows, overrides: { source: { snapshot: { chunkSize: 500 } } } }),
+  lane: (timing) => ({
+    bigRows: timing.bigRows,
+    // Small chunks: many commits of snapshot progress, so kills land between and inside them.
+    overrides: { source: { snapshot: { chunkSize: Math.max(500, Math.floor(timing.bigRows / 100)) } } },
+  }),
   duringSnapshot: async (run) => {
     await Promise.all(
       run.lanes.map(async (lane) => {
