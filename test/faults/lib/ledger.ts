@@ -209,7 +209,8 @@ export class LedgerWriter {
 }
 
 async function statement(sql: Sql, change: Planned): Promise<void> {
-  if (change.op === 'c') await sql(`INSERT INTO ${change.table} VALUES ($1, 0, 'new')`, [change.id]);
+  if (change.op === 'c')
+    await sql(`INSERT INTO ${change.table} (id, v, note) VALUES ($1, 0, 'new')`, [change.id]);
   else if (change.op === 'u') await sql(`UPDATE ${change.table} SET v = v + 1 WHERE id = $1`, [change.id]);
   else await sql(`DELETE FROM ${change.table} WHERE id = $1`, [change.id]);
 }

@@ -167,6 +167,7 @@ export async function runScenario(
     const results: LaneResult[] = [];
     for (const lane of lanes) {
       const report = await lane.finish(180_000);
+      if (process.env.FAULTS_KEEP_STACK) console.error(`${lane.dialect} topics: ${lane.topics.join(' ')}`);
       const unexpectedExits = lane.sidecars
         .filter((s) => s.exit && !run.expectedExits.has(s.pid))
         .map((s) => ({ ...s.exit!, log: s.logTail(8) }));

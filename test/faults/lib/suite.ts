@@ -14,7 +14,9 @@ export function faultSuite(scenarios: Scenario[], options: { kafkaNodes?: 1 | 3 
     stack = await PrivateStack.start({ kafkaNodes: options.kafkaNodes ?? 1 });
   });
   after(async () => {
-    await stack?.[Symbol.asyncDispose]();
+    // FAULTS_KEEP_STACK=1 leaves the servers running, to look into a failure.
+    if (process.env.FAULTS_KEEP_STACK) console.error(`kept the stack: ${JSON.stringify(stack?.env)}`);
+    else await stack?.[Symbol.asyncDispose]();
   });
   for (const scenario of scenarios) {
     test(`${scenario.name}: both dialects recover by themselves with nothing lost, duplicated or reordered`, async (t) => {
