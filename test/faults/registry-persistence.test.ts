@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { registryRequestAt as call } from '../harness/registry.ts';
 import { PrivateStack } from './lib/private-stack.ts';
-
-async function call(base: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path}: HTTP ${response.status} ${text}`);
-  return JSON.parse(text) as unknown;
-}
 
 const schema = (name: string) =>
   JSON.stringify({ type: 'record', name, fields: [{ name: 'id', type: 'int' }] });

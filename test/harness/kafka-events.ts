@@ -20,10 +20,12 @@ export interface SeenEvent {
   } | null;
 }
 
-const env = stackEnv();
-
 export function testKafka(): Kafka {
-  return new Kafka({ clientId: 'tributary-tests', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING });
+  return new Kafka({
+    clientId: 'tributary-tests',
+    brokers: stackEnv().kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
 }
 
 /**
@@ -33,7 +35,7 @@ export function testKafka(): Kafka {
 export class EventCollector implements AsyncDisposable {
   readonly events: SeenEvent[] = [];
   private readonly consumer: Consumer;
-  private readonly registry = new SchemaRegistryClient({ url: env.registryUrl });
+  private readonly registry = new SchemaRegistryClient({ url: stackEnv().registryUrl });
   private failure: unknown = null;
 
   private constructor(kafka: Kafka) {

@@ -3,7 +3,8 @@ import { MysqlTestContext } from '../../harness/mysql-context.ts';
 import { PgTestContext } from '../../harness/pg-context.ts';
 import { check, type CheckReport } from './checker.ts';
 import { Ledger, LedgerWriter, tableDdl, WORKLOAD_TABLES } from './ledger.ts';
-import { Observer, rereadTopics, waitForTopicsOn } from './observer.ts';
+import { waitForTopics } from '../../harness/kafka-events.ts';
+import { kafkaOf, Observer, rereadTopics } from './observer.ts';
 import type { PrivateStack } from './private-stack.ts';
 import { Sidecar } from './sidecar.ts';
 
@@ -103,7 +104,7 @@ export class Lane {
   }
 
   async openObserver(timeoutMs = 120_000): Promise<void> {
-    await waitForTopicsOn(this.ctx.env, this.topics, timeoutMs);
+    await waitForTopics(kafkaOf(this.ctx.env), this.topics, timeoutMs);
     this.observer = await Observer.open(this.ctx.env, this.topics);
   }
 

@@ -169,21 +169,3 @@ export class Observer implements AsyncDisposable {
     await this.consumer?.disconnect().catch(() => {});
   }
 }
-
-/** Waits until the sidecar created every topic (it creates them at its first event). */
-export async function waitForTopicsOn(env: StackEnv, topics: string[], timeoutMs: number): Promise<void> {
-  const admin = kafkaOf(env).admin();
-  await admin.connect();
-  try {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const existing = new Set(await admin.listTopics());
-      const missing = topics.filter((t) => !existing.has(t));
-      if (missing.length === 0) return;
-      if (Date.now() > deadline) throw new Error(`topics never appeared: ${missing.join(', ')}`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}

@@ -37,26 +37,20 @@ export const kafkaPause: Scenario = {
   inject: (run) => inject(run, 'kafka-pause', () => pauseFor(run, 'kafka', run.timing.kafkaPauseMs)),
 };
 
-export const kafkaRestart: Scenario = {
-  name: 'Kafka stopped and restarted',
+/** Kafka stopped cleanly, left down for `downMs`, then started again. */
+const kafkaOutage = (name: string, fault: string, downMs: (run: FaultRun) => number): Scenario => ({
+  name,
   inject: (run) =>
-    inject(run, 'kafka-restart', async () => {
+    inject(run, fault, async () => {
       await run.stack.down('kafka');
+      await sleep(downMs(run));
       await run.stack.up('kafka');
       return Date.now();
     }),
-};
+});
 
-export const kafkaDown: Scenario = {
-  name: 'Kafka down for a while',
-  inject: (run) =>
-    inject(run, 'kafka-down', async () => {
-      await run.stack.down('kafka');
-      await sleep(run.timing.kafkaDownMs);
-      await run.stack.up('kafka');
-      return Date.now();
-    }),
-};
+export const kafkaRestart = kafkaOutage('Kafka stopped and restarted', 'kafka-restart', () => 0);
+export const kafkaDown = kafkaOutage('Kafka down for a while', 'kafka-down', (run) => run.timing.kafkaDownMs);
 
 export const registryPause: Scenario = {
   name: 'registry paused (SIGSTOP, then SIGCONT) while a table changes shape',
