@@ -19,7 +19,8 @@ export function faultSuite(scenarios: Scenario[], options: { kafkaNodes?: 1 | 3 
     else await stack?.[Symbol.asyncDispose]();
   });
   for (const scenario of scenarios) {
-    test(`${scenario.name}: both dialects recover by themselves with nothing lost, duplicated or reordered`, async (t) => {
+    const name = `${scenario.name}: both dialects recover by themselves with nothing lost, duplicated or reordered`;
+    test(name, scenario.knownIssue ? { todo: scenario.knownIssue } : {}, async (t) => {
       const result = await runScenario(stack, scenario, timingFromEnv());
       t.diagnostic(summary(result));
       assert.deepEqual(failures(result), []);
