@@ -165,6 +165,7 @@ stop_pid() {
     if [ $SECONDS -ge $deadline ]; then
       log "$name did not stop in 60s; killing it"
       kill -KILL "$pid" 2>/dev/null || true
+      deadline=$((SECONDS + 60))
     fi
     sleep 0.3
   done
@@ -186,7 +187,7 @@ pg_up() {
     log "initialising PostgreSQL in $dir/data"
     rm -rf "$dir/data"
     runuser -u postgres -- "$bin/initdb" -D "$dir/data" -U postgres --auth-local=peer --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
-      die "initdb failed (see $dir/initdb.log)"
+      { tail -n 20 "$dir/initdb.log" >&2; die "initdb failed (see $dir/initdb.log)"; }
     cat >>"$dir/data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
@@ -266,7 +267,7 @@ mariadb_up() {
     rm -rf "$dir/data"
     mariadb-install-db --no-defaults --user=mysql --datadir="$dir/data" \
       --auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1 ||
-      die "mariadb-install-db failed (see $dir/install.log)"
+      { tail -n 20 "$dir/install.log" >&2; die "mariadb-install-db failed (see $dir/install.log)"; }
     fresh=1
   fi
   # --no-defaults: the machine's /etc/mysql settings must not leak in.
@@ -672,10 +673,14 @@ cmd_down() {
     case ${services[i]} in
       postgres) pg_down ;;
       mariadb) mariadb_down ;;
-      kafka*) kafka_down "${services[i]}" ;;
+      # A cluster's brokers stop together: the last one alone would wait for a
+      # quorum of controllers that is gone.
+      kafka*) kafka_down "${services[i]}" & ;;
       registry) registry_down ;;
     esac
+    [[ ${services[i]} == kafka* ]] || wait
   done
+  wait
   log "stopped ${*:-}"
 }
 

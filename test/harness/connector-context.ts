@@ -10,11 +10,11 @@ import { Metrics } from '../../src/observe/metrics.ts';
 import { runConnector } from '../../src/run.ts';
 import kafkajs from 'kafkajs';
 import { requiredAcls, type AclResource, type RequiredAcl } from '../../src/kafka/access.ts';
+import { testKafka } from './kafka-events.ts';
+import { stackEnv, stackTls, type StackEnv } from './stack.ts';
 
 // kafkajs is CommonJS: its enums are properties of the default export.
 const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
-import { testKafka } from './kafka-events.ts';
-import { stackEnv, stackTls } from './stack.ts';
 
 const ACL_RESOURCE_TYPES: Record<AclResource, kafkajs.AclResourceTypes> = {
   topic: AclResourceTypes.TOPIC,
@@ -23,7 +23,6 @@ const ACL_RESOURCE_TYPES: Record<AclResource, kafkajs.AclResourceTypes> = {
   cluster: AclResourceTypes.CLUSTER,
 };
 
-const env = stackEnv();
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
 type SourceInput = NonNullable<ConfigInput['source']>;
@@ -49,12 +48,15 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
   abstract readonly dialect: 'postgres' | 'mysql';
   readonly name: string;
   readonly url: string;
+  /** The stack the connector's Kafka and registry are on. */
+  readonly env: StackEnv;
   private readonly running = new Set<RunningConnector>();
   private readonly children = new Set<ChildProcess>();
 
-  protected constructor(name: string, url: string) {
+  protected constructor(name: string, url: string, env: StackEnv) {
     this.name = name;
     this.url = url;
+    this.env = env;
   }
 
   /** The schema (Postgres) or database (MySQL) the test's tables live in. */
@@ -77,6 +79,7 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
 
   configInput(overrides: ConfigOverrides = {}): ConfigInput {
     const { source, ...rest } = overrides;
+    const env = this.env;
     const tls = stackTls(env);
     return {
       name: this.name,
@@ -118,7 +121,7 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
     const acls = requiredAcls(this.config(options.overrides)).filter(
       (acl) => acl.resource !== options.except,
     );
-    await grantKafkaAcls(acls);
+    await grantKafkaAcls(acls, this.env);
   }
 
   /** Runs the connector in this process until stop(). */
@@ -160,7 +163,7 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
 }
 
 /** On the secured stack: grants the connector's Kafka user `acls` (kafka.sasl.username). */
-export async function grantKafkaAcls(acls: RequiredAcl[]): Promise<void> {
+export async function grantKafkaAcls(acls: RequiredAcl[], env: StackEnv = stackEnv()): Promise<void> {
   if (!env.secure) return;
   const admin = testKafka().admin();
   await admin.connect();

@@ -21,19 +21,15 @@ export interface SeenEvent {
   } | null;
 }
 
-const env = stackEnv();
-
 /** A client of the stack's Kafka; on the secured stack, as its super user. */
 export function testKafka(): Kafka {
+  const env = stackEnv();
   return new Kafka({
     clientId: 'tributary-tests',
     brokers: env.kafkaBrokers,
     logLevel: logLevel.NOTHING,
     ...(env.secure
-      ? {
-          ssl: tlsOptions(stackTls(env))!,
-          sasl: { mechanism: 'scram-sha-512', ...env.secure.kafkaAdmin },
-        }
+      ? { ssl: tlsOptions(stackTls(env))!, sasl: { mechanism: 'scram-sha-512', ...env.secure.kafkaAdmin } }
       : {}),
   });
 }
@@ -45,7 +41,7 @@ export function testKafka(): Kafka {
 export class EventCollector implements AsyncDisposable {
   readonly events: SeenEvent[] = [];
   private readonly consumer: Consumer;
-  private readonly registry = new SchemaRegistryClient(stackRegistryOptions(env));
+  private readonly registry = new SchemaRegistryClient(stackRegistryOptions(stackEnv()));
   private failure: unknown = null;
 
   private constructor(kafka: Kafka) {
