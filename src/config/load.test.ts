@@ -412,6 +412,32 @@ describe('secrets', () => {
     assert.equal(config.registry.password, 'registry-secret');
   });
 
+  it('every connection takes an ssl group; its files resolve against the config file, and must be readable', () => {
+    yamlFile('ca', 'tls-ca.pem');
+    const file = yamlFile(
+      minimalYaml
+        .replace(
+          'url: postgres://tributary:tributary@127.0.0.1:15432/tributary',
+          'url: postgres://t@db/x\n  ssl: { ca: tls-ca.pem, verify: ca }',
+        )
+        .replace(
+          'url: http://127.0.0.1:18081/apis/ccompat/v7',
+          'url: https://r/apis/ccompat/v7\n  ssl: { ca: tls-ca.pem }',
+        ),
+    );
+    const config = loadConfig({ file, env: {} });
+    assert.deepEqual(config.source.ssl, { ca: join(dir, 'tls-ca.pem'), verify: 'ca' });
+    assert.deepEqual(config.registry.ssl, { ca: join(dir, 'tls-ca.pem'), verify: 'full' });
+    assert.throws(
+      () =>
+        loadConfig({
+          file,
+          env: { TRIBUTARY_SOURCE__SSL__KEY: 'nope.key', TRIBUTARY_SOURCE__SSL__CERT: 'nope.pem' },
+        }),
+      /source\.ssl\.cert: cannot read `.*nope\.pem` \(ENOENT\)/,
+    );
+  });
+
   it('a missing password file, or both password and passwordFile, is an error', () => {
     const missing = configError(() =>
       loadConfig({ env: { ...minimalEnv, TRIBUTARY_SOURCE__PASSWORD_FILE: join(dir, 'nope') } }),
