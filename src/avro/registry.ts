@@ -208,7 +208,7 @@ export class SchemaRegistryClient {
       outgoing.on('timeout', () =>
         outgoing.destroy(Object.assign(new Error(`GET ${path} timed out`), { name: 'TimeoutError' })),
       );
-      outgoing.on('error', (error) => reject(new Error(`GET ${path}: fetch failed`, { cause: error })));
+      outgoing.on('error', (error) => reject(new Error('fetch failed', { cause: error })));
       outgoing.end();
     });
   }
