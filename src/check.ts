@@ -2,11 +2,9 @@ import type { Logger } from 'pino';
 import { registryFromConfig } from './avro/registry.ts';
 import type { Config } from './config/schema.ts';
 import type { CheckProblem } from './core/dialect.ts';
-import { TributaryError } from './core/errors.ts';
 import { createDialect } from './dialects.ts';
-import { kafkaAccessError } from './kafka/access.ts';
+import { knownFailure } from './kafka/access.ts';
 import { createKafka } from './kafka/kafka-client.ts';
-import { kafkaError } from './kafka/transactional-sink.ts';
 
 export interface ConnectionCheck {
   /** source, kafka or registry. */
@@ -35,22 +33,13 @@ async function checked(
   try {
     return { connection, problems: await run() };
   } catch (error) {
-    const failure = classify(error, config);
+    const failure = knownFailure(error, config);
     if (!failure) throw error;
     return {
       connection,
       problems: [{ subject: connection, message: failure.message, fix: failure.fix ?? '' }],
     };
   }
-}
-
-/** A failure of any command as a TributaryError when it is one we understand; undefined for a bug. */
-export function classify(error: unknown, config: Config): TributaryError | undefined {
-  const access = kafkaAccessError(error, config);
-  if (access) return access;
-  if (error instanceof TributaryError) return error;
-  if (error instanceof Error && error.name.startsWith('KafkaJS')) return kafkaError(error);
-  return undefined;
 }
 
 /** Logs in, then reads the metadata of the offsets topic, which needs Describe on it. */

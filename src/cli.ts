@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { CONFIG_FILE_ENV, loadConfig, redactConfig, type Config } from './config/load.ts';
 import { TributaryError } from './core/errors.ts';
-import { checkConnections, classify } from './check.ts';
+import { checkConnections } from './check.ts';
+import { knownFailure } from './kafka/access.ts';
 import { connectorStatus, resetConnector } from './admin.ts';
 import { createLogger } from './observe/logger.ts';
 import { Metrics } from './observe/metrics.ts';
@@ -54,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     return await runCommand(command, rest, values, config, logger);
   } catch (error) {
     // Kafka logins, TLS and ACLs fail the same way in every command.
-    throw classify(error, config) ?? error;
+    throw knownFailure(error, config) ?? error;
   }
 }
 

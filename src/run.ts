@@ -7,11 +7,11 @@ import { runPipeline } from './core/pipeline.ts';
 import { createEncoderFactory } from './avro/event-encoder.ts';
 import { registryFromConfig } from './avro/registry.ts';
 import { createKafka } from './kafka/kafka-client.ts';
-import { kafkaAccessError } from './kafka/access.ts';
+import { knownFailure } from './kafka/access.ts';
 import { readCommittedOffset } from './kafka/offset-store.ts';
 import { backoffDelay } from './core/backoff.ts';
 import { TopicManager } from './kafka/topics.ts';
-import { isKafkaJsError, kafkaError, type TransactionalSink } from './kafka/transactional-sink.ts';
+import type { TransactionalSink } from './kafka/transactional-sink.ts';
 import type { Metrics } from './observe/metrics.ts';
 import { createDialect } from './dialects.ts';
 import { VERSION } from './version.ts';
@@ -172,9 +172,5 @@ export async function runConnector(options: RunOptions): Promise<void> {
  * bug and stays unclassified.
  */
 function asTributaryError(error: unknown, config: Config): TributaryError | null {
-  const access = kafkaAccessError(error, config);
-  if (access) return access;
-  if (error instanceof TributaryError) return error;
-  if (isKafkaJsError(error)) return kafkaError(error);
-  return null;
+  return knownFailure(error, config) ?? null;
 }

@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.ts';
 import { TributaryError } from '../core/errors.ts';
 import { describeEndpoint, tlsError, type Endpoint } from '../core/tls.ts';
 import { OFFSETS_READER_GROUP_PREFIX } from './offset-store.ts';
-import { isKafkaJsError } from './transactional-sink.ts';
+import { isKafkaJsError, kafkaError } from './transactional-sink.ts';
 
 export type AclResource = 'topic' | 'group' | 'transactional-id' | 'cluster';
 
@@ -20,6 +20,19 @@ export interface RequiredAcl {
   operations: string[];
   /** Why the connector needs it. */
   reason: string;
+}
+
+/**
+ * A failure as the TributaryError a user should see: Kafka logins, TLS and
+ * ACLs named with their fix, other kafkajs errors classified like the sink's,
+ * our own errors as they are; undefined for anything else (a bug).
+ */
+export function knownFailure(error: unknown, config: Config): TributaryError | undefined {
+  const access = kafkaAccessError(error, config);
+  if (access) return access;
+  if (error instanceof TributaryError) return error;
+  if (isKafkaJsError(error)) return kafkaError(error);
+  return undefined;
 }
 
 /** The transactional id of a connector's producer. */
