@@ -125,7 +125,7 @@ test('a bad configuration exits 2 with one message naming the key and the file, 
   assert.doesNotMatch(failure.stderr, /at .*\.ts:\d+/, 'no stack trace');
 });
 
-test('an unreachable database is reported by check with the host, not a stack trace', async () => {
+test('unreachable servers are reported by check, one line per connection with the host, not a stack trace', async () => {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -137,11 +137,19 @@ test('an unreachable database is reported by check with the host, not a stack tr
   };
   const failure = await run(process.execPath, [CLI, 'check'], { env }).then(
     () => null,
-    (error: { code: number; stderr: string }) => error,
+    (error: { code: number; stdout: string; stderr: string }) => error,
   );
   assert.ok(failure);
   assert.equal(failure.code, 1);
-  assert.match(failure.stderr, new RegExp(`PostgreSQL is unreachable .*127\\.0\\.0\\.1:${port}`));
-  assert.doesNotMatch(failure.stderr, /secret/, 'the password is not printed');
-  assert.doesNotMatch(failure.stderr, /at .*\.(ts|js):\d+/, 'no stack trace');
+  const output = failure.stdout + failure.stderr;
+  assert.match(
+    output,
+    new RegExp(
+      `✗ source: PostgreSQL is unreachable while connecting to PostgreSQL at 127\\.0\\.0\\.1:${port} \\(user tributary\\)`,
+    ),
+  );
+  assert.match(output, /✗ kafka: Kafka is unreachable/, 'every connection is checked');
+  assert.match(output, /✗ registry: schema registry at http:\/\/127\.0\.0\.1:1 is unreachable/);
+  assert.doesNotMatch(output, /secret/, 'the password is not printed');
+  assert.doesNotMatch(output, /at .*\.(ts|js):\d+/, 'no stack trace');
 });
