@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: typecheck, lint, bring the local stack up (a no-op when it is up),
-# then run every unit and integration test with node's test runner.
+# then run every unit and integration test with node's test runner. Files that
+# import test/harness/secure-stack.ts bring the secured stack up themselves.
 # Extra arguments go to the runner, e.g. `npm test -- --test-name-pattern=toast`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,7 @@ tsc --noEmit
 eslint --max-warnings 0 .
 bash scripts/stack.sh up >/dev/null
 # shellcheck source=/dev/null
-. .stack/env
+. "${STACK_DIR:-.stack}/env"
 
 files=("$@")
 if [ ${#files[@]} -eq 0 ] || [[ ${files[0]} == --* ]]; then

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import { snapshotProgressOf } from './core/snapshot.ts';
 import { createDialect } from './dialects.ts';
+import { transactionalIdOf } from './kafka/access.ts';
 import { createKafka } from './kafka/kafka-client.ts';
 import { readCommittedOffset } from './kafka/offset-store.ts';
 import { TransactionalSink } from './kafka/transactional-sink.ts';
@@ -14,7 +15,7 @@ import { TransactionalSink } from './kafka/transactional-sink.ts';
 export function connectorSink(config: Config, kafka: Kafka): TransactionalSink {
   return new TransactionalSink({
     kafka,
-    transactionalId: `tributary-${config.name}`,
+    transactionalId: transactionalIdOf(config.name),
     offsetsTopic: config.topics.offsets,
     offsetKey: config.name,
     transactionTimeoutMs: config.kafka.transactionTimeoutMs,

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { CONFIG_FILE_ENV, loadConfig, redactConfig, type Config } from './config/load.ts';
 import { TributaryError } from './core/errors.ts';
-import { createDialect } from './dialects.ts';
+import { checkConnections } from './check.ts';
+import { knownFailure } from './kafka/access.ts';
 import { connectorStatus, resetConnector } from './admin.ts';
 import { createLogger } from './observe/logger.ts';
 import { Metrics } from './observe/metrics.ts';
@@ -50,6 +51,21 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig({ file: values.config ?? process.env[CONFIG_FILE_ENV], env: process.env });
   const logger = createLogger(config.log);
+  try {
+    return await runCommand(command, rest, values, config, logger);
+  } catch (error) {
+    // Kafka logins, TLS and ACLs fail the same way in every command.
+    throw knownFailure(error, config) ?? error;
+  }
+}
+
+async function runCommand(
+  command: string,
+  rest: string[],
+  values: { 'from-beginning'?: boolean | undefined },
+  config: Config,
+  logger: Logger,
+): Promise<number> {
   switch (command) {
     case 'run':
       return run(config, logger);
@@ -135,14 +151,19 @@ async function run(config: Config, logger: Logger): Promise<number> {
 }
 
 async function check(config: Config, logger: Logger): Promise<number> {
-  const dialect = createDialect(config, logger);
-  const problems = await dialect.check();
-  if (problems.length === 0) {
-    console.log(`ok: ${config.source.dialect} source is ready for tributary`);
-    return 0;
+  const checks = await checkConnections(config, logger);
+  for (const { connection, problems } of checks) {
+    if (problems.length === 0) console.log(`ok: ${connection}`);
+    for (const problem of problems) {
+      console.log(
+        `✗ ${connection}: ${problem.subject === connection ? '' : `${problem.subject}: `}${problem.message}`,
+      );
+      if (problem.fix) console.log(`  fix: ${problem.fix}`);
+    }
   }
-  for (const problem of problems) {
-    console.log(`✗ ${problem.subject}: ${problem.message}\n  fix: ${problem.fix}`);
+  if (checks.every((check) => check.problems.length === 0)) {
+    console.log(`ok: ${config.source.dialect} source, Kafka and the registry are ready for tributary`);
+    return 0;
   }
   return 1;
 }

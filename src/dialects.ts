@@ -12,7 +12,7 @@ export function createDialect(config: Config, logger: Logger, metrics?: Metrics)
   switch (source.dialect) {
     case 'postgres':
       return createPostgresDialect({
-        connection: { url: source.url },
+        connection: { url: source.url, ssl: source.ssl },
         tables: source.tables,
         slot: source.slot,
         publication: source.publication,
@@ -26,7 +26,7 @@ export function createDialect(config: Config, logger: Logger, metrics?: Metrics)
       });
     case 'mysql':
       return createMysqlDialect({
-        connection: { url: source.url },
+        connection: { url: source.url, ssl: source.ssl },
         tables: source.tables,
         serverId: source.serverId,
         snapshot: source.snapshot,

@@ -5,13 +5,14 @@ import type { ChangeStream } from './core/dialect.ts';
 import { TributaryError } from './core/errors.ts';
 import { runPipeline } from './core/pipeline.ts';
 import { createEncoderFactory } from './avro/event-encoder.ts';
-import { SchemaRegistryClient } from './avro/registry.ts';
+import { registryFromConfig } from './avro/registry.ts';
 import { createTransactionEventEncoder } from './avro/transaction-events.ts';
 import { createKafka } from './kafka/kafka-client.ts';
+import { knownFailure } from './kafka/access.ts';
 import { readCommittedOffset } from './kafka/offset-store.ts';
 import { backoffDelay } from './core/backoff.ts';
 import { TopicManager } from './kafka/topics.ts';
-import { isKafkaJsError, kafkaError, type TransactionalSink } from './kafka/transactional-sink.ts';
+import type { TransactionalSink } from './kafka/transactional-sink.ts';
 import type { Metrics } from './observe/metrics.ts';
 import { createDialect } from './dialects.ts';
 import { VERSION } from './version.ts';
@@ -89,12 +90,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
           .then((bytes) => bytes !== null && metrics.lagBytes.set(bytes))
           .catch(() => {});
       }, LAG_POLL_MS);
-      const registry = new SchemaRegistryClient({
-        url: config.registry.url,
-        ...(config.registry.username
-          ? { username: config.registry.username, password: config.registry.password ?? '' }
-          : {}),
-      });
+      const registry = registryFromConfig(config.registry);
       const encoders = createEncoderFactory({
         registry,
         topics,
@@ -144,7 +140,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
     } catch (error) {
       state.streaming = false;
       metrics.streaming.set(0);
-      const failure = asTributaryError(error);
+      const failure = knownFailure(error, config) ?? null;
       metrics.errors.inc({ code: failure?.code ?? 'UNEXPECTED' });
       if (signal.aborted) break;
       if (!failure?.retriable) throw failure ?? error;
@@ -157,7 +153,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
           `gave up after ${Math.round(failingForMs / 1000)} s of failures (retry.giveUpAfterMs): ${failure.message}`,
           {
             code: failure.code,
-            fix: 'fix what the message names; retry.giveUpAfterMs sets how long Tributary retries (0: forever)',
+            fix: `${failure.fix ?? 'fix what the message names'}; retry.giveUpAfterMs sets how long Tributary retries (0: forever)`,
             cause: failure,
           },
         );
@@ -173,15 +169,4 @@ export async function runConnector(options: RunOptions): Promise<void> {
       await admin.disconnect().catch(() => {});
     }
   }
-}
-
-/**
- * Our own errors as they are; kafkajs errors from outside the sink (the admin
- * client, the offsets reader) classified like the sink's; anything else is a
- * bug and stays unclassified.
- */
-function asTributaryError(error: unknown): TributaryError | null {
-  if (error instanceof TributaryError) return error;
-  if (isKafkaJsError(error)) return kafkaError(error);
-  return null;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
-import { SchemaRegistryClient } from './avro/registry.ts';
+import { registryFromConfig } from './avro/registry.ts';
 import { createKafka } from './kafka/kafka-client.ts';
 
 /** JSON with bigints as numbers-in-strings and bytes as hex, for people to read. */
@@ -34,13 +34,17 @@ export async function tailTopic(options: {
 }): Promise<void> {
   const { config, topic } = options;
   const kafka = createKafka(config.kafka, options.logger);
-  const registry = new SchemaRegistryClient({
-    url: config.registry.url,
-    ...(config.registry.username
-      ? { username: config.registry.username, password: config.registry.password ?? '' }
-      : {}),
+  const registry = registryFromConfig(config.registry);
+  const consumer = kafka.consumer({
+    groupId: `tributary-tail-${randomUUID()}`,
+    readUncommitted: false,
+    retry: { retries: 5, restartOnFailure: async () => false },
   });
-  const consumer = kafka.consumer({ groupId: `tributary-tail-${randomUUID()}`, readUncommitted: false });
+  // A consumer that gives up (a missing ACL, say) fails the command instead of idling.
+  const crashed = new Promise<never>((_resolve, reject) =>
+    consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error)),
+  );
+  crashed.catch(() => {});
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: options.fromBeginning });
@@ -51,9 +55,12 @@ export async function tailTopic(options: {
         process.stdout.write(`${toDisplayJson({ partition, offset: message.offset, key, value })}\n`);
       },
     });
-    await new Promise<void>((resolve) =>
-      options.signal.addEventListener('abort', () => resolve(), { once: true }),
-    );
+    await Promise.race([
+      crashed,
+      new Promise<void>((resolve) =>
+        options.signal.addEventListener('abort', () => resolve(), { once: true }),
+      ),
+    ]);
   } finally {
     await consumer.disconnect();
   }

@@ -15,7 +15,7 @@ import ZongJi, {
 import type { SourceMessage } from '../../src/core/change-event.ts';
 import { tableKey, type TableId, type TableSchema } from '../../src/core/schema.ts';
 import { AsyncQueue } from '../../src/core/async-queue.ts';
-import { endpointOf, mysqlError, type MysqlConnectionOptions } from './connection.ts';
+import { endpointOf, mysqlError, mysqlSsl, type MysqlConnectionOptions } from './connection.ts';
 import { ExecutedGtids } from './gtid.ts';
 import { BINLOG_CONNECTION_OPTIONS } from './types.ts';
 import {
@@ -124,11 +124,13 @@ export class MysqlBinlogStream {
     this.executed =
       options.start.gtid !== null ? ExecutedGtids.parse(options.start.gtid, options.isMariaDb) : null;
     const endpoint = endpointOf(options.connection.url);
+    const binlogSsl = mysqlSsl(options.connection.ssl);
     this.zongji = new ZongJi({
       host: endpoint.host,
       port: endpoint.port,
       user: endpoint.user,
       password: endpoint.password,
+      ...(binlogSsl ? { ssl: binlogSsl } : {}),
       // Exact values: dates as text (JS Dates lose microseconds), UTC, JSON as text.
       ...BINLOG_CONNECTION_OPTIONS,
     });

@@ -1,9 +1,35 @@
 import mysql from 'mysql2/promise';
 import { isNetworkError, TributaryError } from '../../src/core/errors.ts';
-import { redactUrl } from '../../src/core/redact.ts';
+import type { TlsConfig } from '../../src/config/schema.ts';
+import { describeEndpoint, tlsError, tlsOptions, verifiesHost, type Endpoint } from '../../src/core/tls.ts';
 
 export interface MysqlConnectionOptions {
   url: string;
+  /** TLS to the server (source.ssl). */
+  ssl?: TlsConfig | undefined;
+}
+
+/**
+ * mysql2's TLS settings from source.ssl. mysql2 checks the host name only for
+ * a host given by name (`verifyIdentity`); for an IP address Node checks the
+ * certificate against `localhost`.
+ */
+export function mysqlSsl(ssl: TlsConfig | undefined): mysql.SslOptions | undefined {
+  const tls = tlsOptions(ssl);
+  if (!tls) return undefined;
+  return {
+    ...(tls.ca ? { ca: tls.ca as string } : {}),
+    ...(tls.cert ? { cert: tls.cert as string } : {}),
+    ...(tls.key ? { key: tls.key as string } : {}),
+    rejectUnauthorized: tls.rejectUnauthorized ?? true,
+    verifyIdentity: verifiesHost(ssl),
+  };
+}
+
+/** Host, port and user of the server `url` names, for messages (never the password). */
+export function mysqlEndpoint(url: string): Endpoint {
+  const { host, port, user } = endpointOf(url);
+  return { service: 'MySQL', host, port, user, group: 'source' };
 }
 
 /** Host, port and credentials from a mysql:// (or mariadb://) URL. */
@@ -30,8 +56,10 @@ export async function connect(
   extra: mysql.ConnectionOptions = {},
 ): Promise<mysql.Connection> {
   const endpoint = endpointOf(options.url);
+  const ssl = mysqlSsl(options.ssl);
   try {
     const connection = await mysql.createConnection({
+      ...(ssl ? { ssl } : {}),
       host: endpoint.host,
       port: endpoint.port,
       user: endpoint.user,
@@ -49,8 +77,53 @@ export async function connect(
     await connection.query("SET time_zone = '+00:00'");
     return connection;
   } catch (error) {
-    throw mysqlError(error, `connecting to MySQL at ${redactUrl(options.url)}`);
+    throw (
+      loginError(error, options) ??
+      mysqlError(error, `connecting to ${describeEndpoint(mysqlEndpoint(options.url))}`)
+    );
   }
+}
+
+/** A refused login or TLS handshake, as one line naming the server and user; undefined for other failures. */
+export function loginError(error: unknown, options: MysqlConnectionOptions): TributaryError | undefined {
+  const endpoint = mysqlEndpoint(options.url);
+  const e = error as { code?: string; errno?: number; reason?: unknown; cert?: unknown };
+  // mysql2 overwrites a TLS error's code with HANDSHAKE_SSL_ERROR: a host name
+  // mismatch still carries Node's `reason` and `cert`; any other failure is a
+  // certificate the CA settings do not accept.
+  const tlsCode =
+    e.code !== 'HANDSHAKE_SSL_ERROR'
+      ? undefined
+      : e.reason !== undefined && e.cert !== undefined
+        ? 'ERR_TLS_CERT_ALTNAME_INVALID'
+        : 'CERT_UNTRUSTED';
+  const tls = tlsError(tlsCode ? { code: tlsCode, cause: error } : error, endpoint);
+  if (tls) return tls;
+  const where = describeEndpoint(endpoint);
+  if (e.code === 'HANDSHAKE_NO_SSL_SUPPORT') {
+    return new TributaryError(`${where} does not offer TLS, and source.ssl asks for it`, {
+      code: 'TLS_FAILED',
+      fix: 'enable TLS on the server (ssl_cert, ssl_key), or turn source.ssl off',
+      cause: error,
+    });
+  }
+  if (e.errno !== 1045 && e.errno !== 1698) return undefined;
+  // MySQL answers 1045 alike for a wrong password, an unknown user and an
+  // account that REQUIRE SSL reached without TLS.
+  return options.ssl
+    ? new TributaryError(`${where} refused the login: wrong password or unknown user (${e.errno})`, {
+        code: 'SOURCE_PRIVILEGE',
+        fix: 'check the user and password in source.url (or source.password / source.passwordFile)',
+        cause: error,
+      })
+    : new TributaryError(
+        `${where} refused the login: wrong password, unknown user, or the account requires TLS (${e.errno})`,
+        {
+          code: 'SOURCE_PRIVILEGE',
+          fix: 'check the user and password in source.url (or source.password / source.passwordFile); if the account REQUIRE SSL, set source.ssl (e.g. source.ssl: { ca: /path/to/ca.pem })',
+          cause: error,
+        },
+      );
 }
 
 /** Identifier quoting with backticks. */

@@ -1,11 +1,14 @@
 import pg from 'pg';
 import { isNetworkError, TributaryError } from '../../src/core/errors.ts';
-import { redactUrl } from '../../src/core/redact.ts';
+import type { TlsConfig } from '../../src/config/schema.ts';
+import { describeEndpoint, tlsError, tlsOptions, type Endpoint } from '../../src/core/tls.ts';
 
 export interface PgConnectionOptions {
   url: string;
   /** Overrides the URL's password (from env or a file). */
   password?: string | undefined;
+  /** TLS to the server (source.ssl); a URL's own sslmode=… parameters take precedence. */
+  ssl?: TlsConfig | undefined;
 }
 
 /**
@@ -17,8 +20,10 @@ const SESSION_OPTIONS =
   '-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3 -c lc_monetary=C -c bytea_output=hex';
 
 export function clientConfig(options: PgConnectionOptions, replication = false): pg.ClientConfig {
+  const ssl = tlsOptions(options.ssl);
   return {
     connectionString: options.url,
+    ...(ssl ? { ssl } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
     options: SESSION_OPTIONS,
     application_name: 'tributary',
@@ -34,9 +39,57 @@ export async function connect(options: PgConnectionOptions, replication = false)
     await client.connect();
   } catch (error) {
     await client.end().catch(() => {});
-    throw pgError(error, `connecting to PostgreSQL at ${redactUrl(options.url)}`);
+    throw (
+      loginError(error, options) ?? pgError(error, `connecting to ${describeEndpoint(endpointOf(options))}`)
+    );
   }
   return client;
+}
+
+/** Host, port and user of the server `options` names, for messages (never the password). */
+export function endpointOf(options: PgConnectionOptions): Endpoint {
+  const url = URL.parse(options.url);
+  return {
+    service: 'PostgreSQL',
+    host: url?.hostname || 'localhost',
+    port: url?.port || 5432,
+    user: url?.username ? decodeURIComponent(url.username) : undefined,
+    group: 'source',
+  };
+}
+
+/** A refused login or TLS handshake, as one line naming the server and user; undefined for other failures. */
+function loginError(error: unknown, options: PgConnectionOptions): TributaryError | undefined {
+  const endpoint = endpointOf(options);
+  const tls = tlsError(error, endpoint);
+  if (tls) return tls;
+  const where = describeEndpoint(endpoint);
+  const usesTls = Boolean(options.ssl) || /[?&]ssl(mode)?=(?!disable|false)/.test(options.url);
+  switch ((error as { code?: string }).code) {
+    case '28P01': // invalid_password: the server says the same for an unknown user
+      return new TributaryError(`${where} refused the login: wrong password or unknown user (28P01)`, {
+        code: 'SOURCE_PRIVILEGE',
+        fix: 'check the user and password in source.url (or source.password / source.passwordFile)',
+        cause: error,
+      });
+    case '28000': // invalid_authorization_specification: no pg_hba.conf line lets this connection in
+      return usesTls
+        ? new TributaryError(`${where} refused the connection: pg_hba.conf has no line for it (28000)`, {
+            code: 'SOURCE_PRIVILEGE',
+            fix: 'add a hostssl line for this user and database (and one for `replication`) to pg_hba.conf',
+            cause: error,
+          })
+        : new TributaryError(
+            `${where} refused a connection without TLS: pg_hba.conf has no line for it, so the server likely requires TLS (28000)`,
+            {
+              code: 'SOURCE_PRIVILEGE',
+              fix: 'set source.ssl (e.g. source.ssl: { ca: /path/to/ca.pem }), or allow the connection in pg_hba.conf',
+              cause: error,
+            },
+          );
+    default:
+      return undefined;
+  }
 }
 
 /** What catalog lookups need of a connection: a client, or the on-demand pool below. */
@@ -55,6 +108,15 @@ export function catalogPool(options: PgConnectionOptions): pg.Pool & Queryable {
   const pool = new pg.Pool({ ...clientConfig(options), max: 1, idleTimeoutMillis: CATALOG_IDLE_MS });
   // An idle connection that drops must not crash the process: the next query reconnects or fails.
   pool.on('error', () => {});
+  // The pool connects inside a query: a refused login or TLS handshake is reported as connect() does.
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  pool.query = (async (...args: unknown[]) => {
+    try {
+      return await query(...args);
+    } catch (error) {
+      throw loginError(error, options) ?? error;
+    }
+  }) as typeof pool.query;
   return pool;
 }
 

@@ -1,9 +1,12 @@
 /** Registry failures as TributaryErrors: what went wrong, and what to do. */
 import { TributaryError } from '../core/errors.ts';
+import { tlsError } from '../core/tls.ts';
 
 export interface RegistryErrorContext {
   /** The registry's base URL. */
   url: string;
+  /** The basic-auth user, when there is one. */
+  user?: string | undefined;
   subject?: string;
   /** The compatibility level that applies to the subject, when known. */
   compatibility?: string | null;
@@ -32,6 +35,15 @@ function causeOf(error: unknown): string {
 
 export function registryError(error: unknown, context: RegistryErrorContext): TributaryError {
   if (error instanceof TributaryError) return error;
+  const parsed = URL.parse(context.url);
+  const tls = tlsError(error, {
+    service: 'schema registry',
+    host: parsed?.hostname ?? context.url,
+    port: parsed?.port || (parsed?.protocol === 'https:' ? 443 : 80),
+    user: context.user,
+    group: 'registry',
+  });
+  if (tls) return tls;
   const status = statusOf(error);
   const reason = explanation(error);
   const subject = context.subject ? `subject ${context.subject}` : 'the registry';
@@ -70,12 +82,25 @@ export function registryError(error: unknown, context: RegistryErrorContext): Tr
       },
     );
   }
-  if (status === 401 || status === 403) {
+  const user = context.user ? ` (user ${context.user})` : ' (no credentials)';
+  if (status === 401) {
     return new TributaryError(
-      `schema registry at ${context.url} refused the credentials (HTTP ${status}): ${reason}`,
+      `schema registry at ${context.url}${user} refused the credentials (HTTP 401): ${reason}`,
       {
         code: 'CONFIG_INVALID',
-        fix: 'check registry.username and registry.password, and that the user may register schemas',
+        fix: context.user
+          ? 'check registry.username and registry.password (or registry.passwordFile)'
+          : 'the registry asks for basic auth: set registry.username and registry.password (or registry.passwordFile)',
+        cause: error,
+      },
+    );
+  }
+  if (status === 403) {
+    return new TributaryError(
+      `schema registry at ${context.url}${user} forbade the request for ${subject} (HTTP 403): ${reason}`,
+      {
+        code: 'CONFIG_INVALID',
+        fix: 'give this registry user the right to read and register schemas (and read subject configs)',
         cause: error,
       },
     );

@@ -3,6 +3,10 @@
  * process, decode framed messages, and turn failures into TributaryErrors.
  */
 import { createHash } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { RegistryConfig, TlsConfig } from '../config/schema.ts';
+import { tlsOptions } from '../core/tls.ts';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { avroTypeOptions } from './logical-types.ts';
 import { registryError } from './registry-errors.ts';
@@ -19,6 +23,8 @@ export interface RegistryOptions {
   retry?: { retries?: number; initialRetryTimeInSecs?: number; maxRetryTimeInSecs?: number };
   /** Timeout of the compatibility lookups, ms. */
   timeoutMs?: number;
+  /** TLS settings of an https:// URL (registry.ssl). */
+  ssl?: TlsConfig | undefined;
 }
 
 /** sha-256 of the schema text: any change, even of a property, is a new schema. */
@@ -30,6 +36,9 @@ export class SchemaRegistryClient {
   readonly url: string;
   readonly #client: SchemaRegistry;
   readonly #authorization: string | undefined;
+  readonly #user: string | undefined;
+  /** One agent for both clients, carrying the TLS settings. */
+  readonly #agent: HttpAgent;
   readonly #timeoutMs: number;
   readonly #ids = new Map<string, Promise<number>>();
 
@@ -44,9 +53,18 @@ export class SchemaRegistryClient {
         : undefined);
     this.#authorization =
       auth && `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    this.#user = auth?.username;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#agent = this.url.startsWith('https:')
+      ? new HttpsAgent({ ...tlsOptions(options.ssl ?? true) })
+      : new HttpAgent();
     this.#client = new SchemaRegistry(
-      { host: this.url, ...(auth ? { auth } : {}), ...(options.retry ? { retry: options.retry } : {}) },
+      {
+        host: this.url,
+        agent: this.#agent,
+        ...(auth ? { auth } : {}),
+        ...(options.retry ? { retry: options.retry } : {}),
+      },
       { [SchemaType.AVRO]: avroTypeOptions() },
     );
   }
@@ -64,7 +82,7 @@ export class SchemaRegistryClient {
   }
 
   async #register(subject: string, schemaJson: string): Promise<number> {
-    const context = { url: this.url, subject };
+    const context = { url: this.url, user: this.#user, subject };
     for (let attempt = 1; ; attempt += 1) {
       let level: string | null;
       try {
@@ -125,7 +143,16 @@ export class SchemaRegistryClient {
         (await this.#globalCompatibility())
       );
     } catch (error) {
-      throw registryError(error, { url: this.url, subject });
+      throw registryError(error, { url: this.url, user: this.#user, subject });
+    }
+  }
+
+  /** Reads the registry's global config: proves the URL, TLS and credentials, or throws why not. */
+  async ping(): Promise<void> {
+    try {
+      await this.#get('/config');
+    } catch (error) {
+      throw registryError(error, { url: this.url, user: this.#user });
     }
   }
 
@@ -137,7 +164,7 @@ export class SchemaRegistryClient {
       } | null;
       return typeof body?.schema === 'string' ? body.schema : null;
     } catch (error) {
-      throw registryError(error, { url: this.url, subject });
+      throw registryError(error, { url: this.url, user: this.#user, subject });
     }
   }
 
@@ -154,23 +181,17 @@ export class SchemaRegistryClient {
 
   /** GET a resource of the Confluent API: its JSON body, null when not found (404) or not JSON. */
   async #get(path: string): Promise<unknown> {
-    const response = await fetch(`${this.url}${path}`, {
-      headers: {
-        accept: 'application/vnd.schemaregistry.v1+json, application/json',
-        ...(this.#authorization ? { authorization: this.#authorization } : {}),
-      },
-      signal: AbortSignal.timeout(this.#timeoutMs),
-    });
-    const text = await response.text();
+    const response = await this.#request(path);
+    const text = response.text;
     if (response.status === 404) return null;
-    if (!response.ok) {
+    if (response.status < 200 || response.status >= 300) {
       let message = text;
       try {
         message = (JSON.parse(text) as { message?: string }).message ?? text;
       } catch {
         // not JSON: keep the text
       }
-      throw Object.assign(new Error(`GET ${path}: ${message || response.statusText}`), {
+      throw Object.assign(new Error(`GET ${path}: ${message || `HTTP ${response.status}`}`), {
         status: response.status,
       });
     }
@@ -179,6 +200,38 @@ export class SchemaRegistryClient {
     } catch {
       return null; // not JSON: nothing to read
     }
+  }
+
+  /** GET over the client's agent (fetch cannot take TLS settings per connection). */
+  #request(path: string): Promise<{ status: number; text: string }> {
+    const url = new URL(`${this.url}${path}`);
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const outgoing = request(
+        url,
+        {
+          agent: this.#agent,
+          headers: {
+            accept: 'application/vnd.schemaregistry.v1+json, application/json',
+            ...(this.#authorization ? { authorization: this.#authorization } : {}),
+          },
+          timeout: this.#timeoutMs,
+        },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('end', () =>
+            resolve({ status: incoming.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          );
+          incoming.on('error', reject);
+        },
+      );
+      outgoing.on('timeout', () =>
+        outgoing.destroy(Object.assign(new Error(`GET ${path} timed out`), { name: 'TimeoutError' })),
+      );
+      outgoing.on('error', (error) => reject(new Error('fetch failed', { cause: error })));
+      outgoing.end();
+    });
   }
 
   /**
@@ -192,7 +245,7 @@ export class SchemaRegistryClient {
     } catch (error) {
       // HTTP failures fetching the schema; a malformed message stays as it is.
       if (typeof (error as { status?: unknown }).status === 'number')
-        throw registryError(error, { url: this.url });
+        throw registryError(error, { url: this.url, user: this.#user });
       throw error;
     }
   }
@@ -201,4 +254,13 @@ export class SchemaRegistryClient {
 function isNamedSchema(schemaJson: string): boolean {
   const schema = JSON.parse(schemaJson) as unknown;
   return typeof schema === 'object' && schema !== null && !Array.isArray(schema) && 'name' in schema;
+}
+
+/** The client the `registry` config group describes: URL, basic auth, TLS. */
+export function registryFromConfig(config: RegistryConfig): SchemaRegistryClient {
+  return new SchemaRegistryClient({
+    url: config.url,
+    ...(config.username ? { username: config.username, password: config.password ?? '' } : {}),
+    ssl: config.ssl,
+  });
 }

@@ -8,7 +8,8 @@ import { withUrlPassword } from './url.ts';
 
 /**
  * The files a config names: password files are read into `password` (and the
- * source password into `source.url`); TLS files are checked readable. Relative
+ * source password into `source.url`); TLS files (every `ssl` group) are
+ * checked readable. Relative
  * paths are resolved against the config file's directory when the file set
  * them, else against the working directory; the config keeps absolute paths.
  */
@@ -63,17 +64,19 @@ export function resolveFiles(
     registry.passwordFile = file;
     if (secret !== undefined) registry.password = secret;
   }
-  if (typeof kafka.ssl === 'object') {
+  for (const group of ['source', 'kafka', 'registry'] as const) {
+    const ssl = config[group].ssl;
+    if (typeof ssl !== 'object') continue;
     for (const key of ['ca', 'cert', 'key'] as const) {
-      const relative = kafka.ssl[key];
+      const relative = ssl[key];
       if (relative === undefined) continue;
-      const file = locate(['kafka', 'ssl', key], relative);
-      kafka.ssl[key] = file;
+      const file = locate([group, 'ssl', key], relative);
+      ssl[key] = file;
       try {
         accessSync(file, constants.R_OK);
       } catch (error) {
         fail(
-          ['kafka', 'ssl', key],
+          [group, 'ssl', key],
           `cannot read \`${file}\` (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
         );
       }

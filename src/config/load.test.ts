@@ -214,7 +214,7 @@ describe('environment overrides', () => {
       `${minimalYaml.replace("brokers: ['127.0.0.1:19092']", "brokers: ['k:1']\n  ssl: true")}`,
     );
     const config = loadConfig({ file, env: { TRIBUTARY_KAFKA__SSL__CA: ca } });
-    assert.deepEqual(config.kafka.ssl, { ca, rejectUnauthorized: true });
+    assert.deepEqual(config.kafka.ssl, { ca, verify: 'full' });
   });
 
   it('an unknown variable is an error naming it, with a suggestion', () => {
@@ -414,6 +414,32 @@ describe('secrets', () => {
       },
     });
     assert.equal(config.registry.password, 'registry-secret');
+  });
+
+  it('every connection takes an ssl group; its files resolve against the config file, and must be readable', () => {
+    yamlFile('ca', 'tls-ca.pem');
+    const file = yamlFile(
+      minimalYaml
+        .replace(
+          'url: postgres://tributary:tributary@127.0.0.1:15432/tributary',
+          'url: postgres://t@db/x\n  ssl: { ca: tls-ca.pem, verify: ca }',
+        )
+        .replace(
+          'url: http://127.0.0.1:18081/apis/ccompat/v7',
+          'url: https://r/apis/ccompat/v7\n  ssl: { ca: tls-ca.pem }',
+        ),
+    );
+    const config = loadConfig({ file, env: {} });
+    assert.deepEqual(config.source.ssl, { ca: join(dir, 'tls-ca.pem'), verify: 'ca' });
+    assert.deepEqual(config.registry.ssl, { ca: join(dir, 'tls-ca.pem'), verify: 'full' });
+    assert.throws(
+      () =>
+        loadConfig({
+          file,
+          env: { TRIBUTARY_SOURCE__SSL__KEY: 'nope.key', TRIBUTARY_SOURCE__SSL__CERT: 'nope.pem' },
+        }),
+      /source\.ssl\.cert: cannot read `.*nope\.pem` \(ENOENT\)/,
+    );
   });
 
   it('a missing password file, or both password and passwordFile, is an error', () => {

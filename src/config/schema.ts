@@ -36,6 +36,28 @@ const pgIdentifier = z.string().regex(/^[a-z0-9_]{1,63}$/, {
 });
 const filePath = nonEmpty;
 
+/**
+ * TLS for any connection: `true` (the system's CAs, full verification) or a
+ * group. `verify`: `full` checks the certificate chains to a trusted CA and
+ * names the host; `ca` only the chain; `none` checks nothing (encryption only).
+ */
+const tlsSchema = z.union([
+  z.boolean(),
+  z
+    .strictObject({
+      /** PEM file of the CA(s) to trust instead of the system's. */
+      ca: filePath.optional(),
+      /** PEM client certificate and its key, for servers that ask for one. */
+      cert: filePath.optional(),
+      key: filePath.optional(),
+      verify: z.enum(['full', 'ca', 'none']).default('full'),
+    })
+    .refine((ssl) => (ssl.cert === undefined) === (ssl.key === undefined), {
+      error: 'set both `cert` and `key`, or neither',
+    }),
+]);
+export type TlsConfig = z.output<typeof tlsSchema>;
+
 const sourceSchema = z
   .strictObject({
     dialect: z.enum(['postgres', 'mysql']),
@@ -45,6 +67,8 @@ const sourceSchema = z
     password: z.string().optional(),
     /** A file holding the password (a container secret); trailing newline ignored. */
     passwordFile: filePath.optional(),
+    /** TLS to the database; off by default (a URL's own sslmode=… also works for Postgres). */
+    ssl: tlsSchema.default(false),
     tables: z
       .strictObject({
         /** Default: `public.*` (postgres) or `<database of the URL>.*` (mysql). */
@@ -97,20 +121,6 @@ const sourceSchema = z
     }
   });
 
-const sslSchema = z.union([
-  z.boolean(),
-  z
-    .strictObject({
-      ca: filePath.optional(),
-      cert: filePath.optional(),
-      key: filePath.optional(),
-      rejectUnauthorized: z.boolean().default(true),
-    })
-    .refine((ssl) => (ssl.cert === undefined) === (ssl.key === undefined), {
-      error: 'set both `cert` and `key`, or neither',
-    }),
-]);
-
 const saslSchema = z
   .strictObject({
     mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
@@ -134,7 +144,7 @@ const kafkaSchema = z.strictObject({
     .min(1),
   /** Default `tributary-<name>`. */
   clientId: nonEmpty.optional(),
-  ssl: sslSchema.default(false),
+  ssl: tlsSchema.default(false),
   sasl: saslSchema.optional(),
   /** Longest a Kafka transaction may stay open: it must cover the largest source transaction. Brokers cap it (transaction.max.timeout.ms, 15 min by default); a sidecar that dies and is not restarted holds read_committed consumers of its topics back this long. */
   transactionTimeoutMs: z.int().min(1000).default(300000),
@@ -148,6 +158,8 @@ const registrySchema = z
     username: nonEmpty.optional(),
     password: z.string().optional(),
     passwordFile: filePath.optional(),
+    /** TLS settings of an https:// URL (its CA, client certificate, verify mode). */
+    ssl: tlsSchema.optional(),
   })
   .superRefine((registry, ctx) => {
     const secrets = Number(registry.password !== undefined) + Number(registry.passwordFile !== undefined);

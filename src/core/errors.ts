@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'RECORD_TOO_LARGE'
   /** One record: an outbox row with no route value. */
   | 'OUTBOX_INVALID'
+  | 'AUTH_FAILED'
+  | 'TLS_FAILED'
   | 'UNSUPPORTED';
 
 export interface TributaryErrorOptions {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaConfig } from '../config/schema.ts';
+import { tlsOptions } from '../core/tls.ts';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -32,17 +33,8 @@ export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
       },
     retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
   };
-  if (config.ssl) {
-    options.ssl =
-      config.ssl === true
-        ? true
-        : {
-            rejectUnauthorized: config.ssl.rejectUnauthorized,
-            ...(config.ssl.ca ? { ca: [readFileSync(config.ssl.ca, 'utf8')] } : {}),
-            ...(config.ssl.cert ? { cert: readFileSync(config.ssl.cert, 'utf8') } : {}),
-            ...(config.ssl.key ? { key: readFileSync(config.ssl.key, 'utf8') } : {}),
-          };
-  }
+  const ssl = tlsOptions(config.ssl);
+  if (ssl) options.ssl = ssl;
   if (config.sasl) {
     options.sasl = {
       mechanism: config.sasl.mechanism,

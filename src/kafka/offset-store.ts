@@ -3,6 +3,9 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { SourceOffset } from '../core/change-event.ts';
 import { TributaryError } from '../core/errors.ts';
 
+/** Prefix of the consumer groups that read an offsets topic (ACLs grant it as a prefix). */
+export const OFFSETS_READER_GROUP_PREFIX = 'tributary-reader-';
+
 /** What the offsets topic holds for one connector; written in the same transaction as its events. */
 export interface StoredOffset {
   offset: SourceOffset;
@@ -74,7 +77,7 @@ export async function readTopicToEnd(options: {
 
   // kafkajs has no manual assignment: a throw-away group that never commits.
   const consumer = kafka.consumer({
-    groupId: `tributary-reader-${randomUUID()}`,
+    groupId: `${OFFSETS_READER_GROUP_PREFIX}${randomUUID()}`,
     readUncommitted: false,
     allowAutoTopicCreation: false,
   });

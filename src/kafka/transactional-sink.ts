@@ -74,6 +74,8 @@ export class TransactionalSink implements EventSink {
       createPartitioner: recordingPartitioner,
     });
     await this.guard(() => producer.connect());
+    // Set before the fence: if it fails (a missing ACL, say), close() still disconnects the producer.
+    this.producer = producer;
     // kafkajs connects with a plain idempotent producer id and registers the
     // transactional id only at the first transaction. Do it now: this
     // InitProducerId fences any older instance and aborts the transaction it
@@ -83,7 +85,6 @@ export class TransactionalSink implements EventSink {
       const fence = await producer.transaction();
       await fence.abort(); // empty: nothing is sent
     });
-    this.producer = producer;
     this.state = 'ready';
   }
 

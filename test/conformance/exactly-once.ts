@@ -49,13 +49,21 @@ export function exactlyOnceSuite(open: () => Promise<ConnectorTestContext>): voi
     const writer = new ItemsWriter(ctx, { idRange: 500, firstNewId: 10_000, pauseMs: 2 });
 
     let child = ctx.spawn();
+    let spawnedAt = Date.now();
     await using events = await EventCollector.open([ctx.topic('items')]);
     for (let round = 0; round < 2; round++) {
-      const seen = events.events.length;
-      await events.waitFor((all) => all.length > seen + 300, 60_000, 'streamed changes');
+      // Count only what this child wrote (ts_ms: when the connector processed
+      // it): the previous child's backlog may still be arriving, and a child
+      // signalled before it has started is killed, not stopped.
+      await events.waitFor(
+        (all) => all.filter((e) => Number(e.value?.ts_ms ?? 0) > spawnedAt).length > 300,
+        60_000,
+        'streamed changes',
+      );
       child.kill('SIGTERM');
       assert.equal(await exitOf(child), 0, 'a graceful stop exits 0');
       child = ctx.spawn();
+      spawnedAt = Date.now();
     }
     const seen = events.events.length;
     await events.waitFor((all) => all.length > seen + 100, 60_000, 'changes after the restart');

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -10,19 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventCollector } from '../harness/kafka-events.ts';
 import { exitOf, PgTestContext } from '../harness/pg-context.ts';
+import { freePort } from '../harness/cli.ts';
 
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -135,7 +125,7 @@ test('a bad configuration exits 2 with one message naming the key and the file, 
   assert.doesNotMatch(failure.stderr, /at .*\.ts:\d+/, 'no stack trace');
 });
 
-test('an unreachable database is reported by check with the host, not a stack trace', async () => {
+test('unreachable servers are reported by check, one line per connection with the host, not a stack trace', async () => {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -147,11 +137,19 @@ test('an unreachable database is reported by check with the host, not a stack tr
   };
   const failure = await run(process.execPath, [CLI, 'check'], { env }).then(
     () => null,
-    (error: { code: number; stderr: string }) => error,
+    (error: { code: number; stdout: string; stderr: string }) => error,
   );
   assert.ok(failure);
   assert.equal(failure.code, 1);
-  assert.match(failure.stderr, new RegExp(`PostgreSQL is unreachable .*127\\.0\\.0\\.1:${port}`));
-  assert.doesNotMatch(failure.stderr, /secret/, 'the password is not printed');
-  assert.doesNotMatch(failure.stderr, /at .*\.(ts|js):\d+/, 'no stack trace');
+  const output = failure.stdout + failure.stderr;
+  assert.match(
+    output,
+    new RegExp(
+      `✗ source: PostgreSQL is unreachable while connecting to PostgreSQL at 127\\.0\\.0\\.1:${port} \\(user tributary\\)`,
+    ),
+  );
+  assert.match(output, /✗ kafka: Kafka is unreachable/, 'every connection is checked');
+  assert.match(output, /✗ registry: schema registry at http:\/\/127\.0\.0\.1:1 is unreachable/);
+  assert.doesNotMatch(output, /secret/, 'the password is not printed');
+  assert.doesNotMatch(output, /at .*\.(ts|js):\d+/, 'no stack trace');
 });

@@ -8,9 +8,21 @@ import { stringify } from 'yaml';
 import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.ts';
 import { Metrics } from '../../src/observe/metrics.ts';
 import { runConnector } from '../../src/run.ts';
-import { stackEnv } from './stack.ts';
+import kafkajs from 'kafkajs';
+import { requiredAcls, type AclResource, type RequiredAcl } from '../../src/kafka/access.ts';
+import { testKafka } from './kafka-events.ts';
+import { stackEnv, stackTls, type StackEnv } from './stack.ts';
 
-const env = stackEnv();
+// kafkajs is CommonJS: its enums are properties of the default export.
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
+
+const ACL_RESOURCE_TYPES: Record<AclResource, kafkajs.AclResourceTypes> = {
+  topic: AclResourceTypes.TOPIC,
+  group: AclResourceTypes.GROUP,
+  'transactional-id': AclResourceTypes.TRANSACTIONAL_ID,
+  cluster: AclResourceTypes.CLUSTER,
+};
+
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
 type SourceInput = NonNullable<ConfigInput['source']>;
@@ -36,12 +48,15 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
   abstract readonly dialect: 'postgres' | 'mysql';
   readonly name: string;
   readonly url: string;
+  /** The stack the connector's Kafka and registry are on. */
+  readonly env: StackEnv;
   private readonly running = new Set<RunningConnector>();
   private readonly children = new Set<ChildProcess>();
 
-  protected constructor(name: string, url: string) {
+  protected constructor(name: string, url: string, env: StackEnv) {
     this.name = name;
     this.url = url;
+    this.env = env;
   }
 
   /** The schema (Postgres) or database (MySQL) the test's tables live in. */
@@ -64,6 +79,8 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
 
   configInput(overrides: ConfigOverrides = {}): ConfigInput {
     const { source, ...rest } = overrides;
+    const env = this.env;
+    const tls = stackTls(env);
     return {
       name: this.name,
       source: {
@@ -71,11 +88,20 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
         url: this.url,
         tables: { include: [`${this.schema}.*`] },
         heartbeatIntervalMs: 1000,
+        ...(tls ? { ssl: tls } : {}),
         ...this.sourceDefaults(),
         ...source,
       },
-      kafka: { brokers: env.kafkaBrokers },
-      registry: { url: env.registryUrl },
+      kafka: {
+        brokers: env.kafkaBrokers,
+        ...(env.secure
+          ? { ssl: tls, sasl: { mechanism: 'scram-sha-512' as const, ...env.secure.kafkaUser } }
+          : {}),
+      },
+      registry: {
+        url: env.registryUrl,
+        ...(env.secure ? { username: 'tributary', password: env.secure.registryPassword, ssl: tls } : {}),
+      },
       topics: { prefix: this.name },
       http: { port: 0 },
       log: { level: (process.env.TEST_LOG_LEVEL as 'warn' | undefined) ?? 'warn', format: 'json' },
@@ -85,6 +111,17 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
 
   config(overrides: ConfigOverrides = {}): Config {
     return configSchema.parse(this.configInput(overrides));
+  }
+
+  /**
+   * On the secured stack: grants the connector's Kafka user exactly the ACLs
+   * the connector needs (src/kafka/access.ts), but those on `except`.
+   */
+  async grantKafkaAcls(options: { except?: AclResource; overrides?: ConfigOverrides } = {}): Promise<void> {
+    const acls = requiredAcls(this.config(options.overrides)).filter(
+      (acl) => acl.resource !== options.except,
+    );
+    await grantKafkaAcls(acls, this.env);
   }
 
   /**
@@ -133,6 +170,34 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
     for (const child of this.children) child.kill('SIGKILL');
     for (const connector of [...this.running]) await connector.stop().catch(() => {});
     await this.dropDatabase();
+  }
+}
+
+/** On the secured stack: grants the connector's Kafka user `acls` (kafka.sasl.username). */
+export async function grantKafkaAcls(acls: RequiredAcl[], env: StackEnv = stackEnv()): Promise<void> {
+  if (!env.secure) return;
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    await admin.createAcls({
+      acl: acls.flatMap((acl) =>
+        acl.operations.map((operation) => ({
+          resourceType: ACL_RESOURCE_TYPES[acl.resource],
+          resourceName: acl.resource === 'cluster' ? 'kafka-cluster' : acl.name,
+          resourcePatternType:
+            acl.pattern === 'prefixed' ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL,
+          principal: `User:${env.secure!.kafkaUser.username}`,
+          host: '*',
+          operation:
+            AclOperationTypes[
+              operation.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() as keyof typeof AclOperationTypes
+            ],
+          permissionType: AclPermissionTypes.ALLOW,
+        })),
+      ),
+    });
+  } finally {
+    await admin.disconnect();
   }
 }
 

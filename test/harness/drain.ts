@@ -1,7 +1,7 @@
 import { SchemaRegistryClient } from '../../src/avro/registry.ts';
 import { readTopicToEnd } from '../../src/kafka/offset-store.ts';
 import { testKafka, type SeenEvent } from './kafka-events.ts';
-import { stackEnv } from './stack.ts';
+import { stackEnv, stackRegistryOptions } from './stack.ts';
 
 const env = stackEnv();
 
@@ -50,7 +50,7 @@ export async function drainRaw(topic: string, timeoutMs = 60_000): Promise<RawRe
  * decodes each through the registry and keeps the schema ids its framing carries.
  */
 export async function drain(topic: string, timeoutMs = 60_000): Promise<DrainedRecord[]> {
-  const registry = new SchemaRegistryClient({ url: env.registryUrl });
+  const registry = new SchemaRegistryClient(stackRegistryOptions(env));
   const raw = await drainRaw(topic, timeoutMs);
   const records: DrainedRecord[] = [];
   for (const r of raw) {

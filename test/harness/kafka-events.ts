@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { SchemaRegistryClient } from '../../src/avro/registry.ts';
-import { stackEnv } from './stack.ts';
+import { tlsOptions } from '../../src/core/tls.ts';
+import { stackEnv, stackRegistryOptions, stackTls } from './stack.ts';
 
 /** One decoded Kafka record, as a read_committed consumer sees it. */
 export interface SeenEvent {
@@ -20,10 +21,17 @@ export interface SeenEvent {
   } | null;
 }
 
-const env = stackEnv();
-
+/** A client of the stack's Kafka; on the secured stack, as its super user. */
 export function testKafka(): Kafka {
-  return new Kafka({ clientId: 'tributary-tests', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const env = stackEnv();
+  return new Kafka({
+    clientId: 'tributary-tests',
+    brokers: env.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+    ...(env.secure
+      ? { ssl: tlsOptions(stackTls(env))!, sasl: { mechanism: 'scram-sha-512', ...env.secure.kafkaAdmin } }
+      : {}),
+  });
 }
 
 /**
@@ -33,7 +41,7 @@ export function testKafka(): Kafka {
 export class EventCollector implements AsyncDisposable {
   readonly events: SeenEvent[] = [];
   private readonly consumer: Consumer;
-  private readonly registry = new SchemaRegistryClient({ url: env.registryUrl });
+  private readonly registry = new SchemaRegistryClient(stackRegistryOptions(stackEnv()));
   private failure: unknown = null;
 
   private constructor(kafka: Kafka) {

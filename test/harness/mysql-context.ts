@@ -1,8 +1,7 @@
 import mysql from 'mysql2/promise';
 import { ConnectorTestContext, type Sql } from './connector-context.ts';
-import { stackEnv, uniqueName } from './stack.ts';
-
-const env = stackEnv();
+import { mysqlSsl } from '../../dialects/mysql/connection.ts';
+import { stackEnv, stackTls, uniqueName, type StackEnv } from './stack.ts';
 
 /** `$1`-style placeholders (shared test SQL) to mysql2's `?`. */
 function sqlOf(connection: mysql.Connection): Sql {
@@ -12,9 +11,12 @@ function sqlOf(connection: mysql.Connection): Sql {
   };
 }
 
-async function open(url: string): Promise<mysql.Connection> {
+/** On the secured stack, TLS verified against its CA. */
+async function open(url: string, env: StackEnv): Promise<mysql.Connection> {
+  const ssl = mysqlSsl(stackTls(env));
   return mysql.createConnection({
     uri: url,
+    ...(ssl ? { ssl } : {}),
     dateStrings: true,
     supportBigNumbers: true,
     bigNumberStrings: true,
@@ -29,21 +31,22 @@ export class MysqlTestContext extends ConnectorTestContext {
   readonly sql: Sql;
   private readonly database: string;
 
-  private constructor(name: string, url: string, db: mysql.Connection) {
-    super(name, url);
+  private constructor(name: string, url: string, db: mysql.Connection, env: StackEnv) {
+    super(name, url, env);
     this.database = name;
     this.db = db;
     this.sql = sqlOf(db);
   }
 
-  static async open(): Promise<MysqlTestContext> {
+  /** On the shared stack, or on `env`'s servers. */
+  static async open(env: StackEnv = stackEnv()): Promise<MysqlTestContext> {
     const name = uniqueName('t');
-    const admin = await open(env.mysqlUrl);
+    const admin = await open(env.mysqlUrl, env);
     await admin.query(`CREATE DATABASE ${name}`);
     await admin.end();
     const url = new URL(env.mysqlUrl);
     url.pathname = `/${name}`;
-    return new MysqlTestContext(name, url.toString(), await open(url.toString()));
+    return new MysqlTestContext(name, url.toString(), await open(url.toString(), env), env);
   }
 
   get schema(): string {
@@ -58,7 +61,9 @@ export class MysqlTestContext extends ConnectorTestContext {
   }
 
   async session(): Promise<{ sql: Sql; end(): Promise<void> }> {
-    const connection = await open(this.url);
+    const connection = await open(this.url, this.env);
+    // A server that goes away (fault tests restart it) fails the next query; an idle session must not crash the test.
+    connection.on('error', () => {});
     return { sql: sqlOf(connection), end: () => connection.end() };
   }
 

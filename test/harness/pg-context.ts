@@ -1,10 +1,15 @@
 import pg from 'pg';
 import { ConnectorTestContext, type Sql } from './connector-context.ts';
-import { stackEnv, uniqueName } from './stack.ts';
+import { tlsOptions } from '../../src/core/tls.ts';
+import { stackEnv, stackTls, uniqueName, type StackEnv } from './stack.ts';
 
 export { exitOf, type ConfigOverrides, type RunningConnector } from './connector-context.ts';
 
-const env = stackEnv();
+/** On the secured stack, TLS verified against its CA. */
+function clientConfig(url: string, env: StackEnv): pg.ClientConfig {
+  const ssl = tlsOptions(stackTls(env));
+  return { connectionString: url, ...(ssl ? { ssl } : {}) };
+}
 
 function sqlOf(client: pg.Client): Sql {
   return async <Row>(text: string, params: unknown[] = []) =>
@@ -18,24 +23,25 @@ export class PgTestContext extends ConnectorTestContext {
   readonly sql: Sql;
   private readonly database: string;
 
-  private constructor(name: string, url: string, db: pg.Client) {
-    super(name, url);
+  private constructor(name: string, url: string, db: pg.Client, env: StackEnv) {
+    super(name, url, env);
     this.database = name;
     this.db = db;
     this.sql = sqlOf(db);
   }
 
-  static async open(): Promise<PgTestContext> {
+  /** On the shared stack, or on `env`'s servers. */
+  static async open(env: StackEnv = stackEnv()): Promise<PgTestContext> {
     const name = uniqueName('t');
-    const admin = new pg.Client({ connectionString: env.pgUrl });
+    const admin = new pg.Client(clientConfig(env.pgUrl, env));
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);
     await admin.end();
     const url = new URL(env.pgUrl);
     url.pathname = `/${name}`;
-    const db = new pg.Client({ connectionString: url.toString() });
+    const db = new pg.Client(clientConfig(url.toString(), env));
     await db.connect();
-    return new PgTestContext(name, url.toString(), db);
+    return new PgTestContext(name, url.toString(), db, env);
   }
 
   get schema(): string {
@@ -43,7 +49,9 @@ export class PgTestContext extends ConnectorTestContext {
   }
 
   async session(): Promise<{ sql: Sql; end(): Promise<void> }> {
-    const client = new pg.Client({ connectionString: this.url });
+    const client = new pg.Client(clientConfig(this.url, this.env));
+    // A server that goes away (fault tests restart it) fails the next query; an idle session must not crash the test.
+    client.on('error', () => {});
     await client.connect();
     return { sql: sqlOf(client), end: () => client.end() };
   }
@@ -57,7 +65,7 @@ export class PgTestContext extends ConnectorTestContext {
 
   protected async dropDatabase(): Promise<void> {
     await this.db.end().catch(() => {});
-    const admin = new pg.Client({ connectionString: env.pgUrl });
+    const admin = new pg.Client(clientConfig(this.env.pgUrl, this.env));
     await admin.connect();
     try {
       await admin.query(

@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
 import { stackEnv } from './stack.ts';
 
-const env = stackEnv();
-
-/** Calls the schema registry's REST API; asserts the call succeeded and returns its JSON body. */
+/** Calls the shared stack's schema registry REST API; asserts the call succeeded and returns its JSON body. */
 export async function registryRequest(method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${env.registryUrl}${path}`, {
+  return registryRequestAt(stackEnv().registryUrl, method, path, body);
+}
+
+/** The same on the registry at `baseUrl` (a private stack's). */
+export async function registryRequestAt(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -38,7 +46,7 @@ export async function schemaById(schemaId: number): Promise<unknown> {
 /** The fields of the row record in the latest value schema of a topic: name → Avro type. */
 export async function latestValueSchema(topic: string): Promise<Map<string, unknown>> {
   const response = await fetch(
-    `${env.registryUrl}/subjects/${encodeURIComponent(`${topic}-value`)}/versions/latest`,
+    `${stackEnv().registryUrl}/subjects/${encodeURIComponent(`${topic}-value`)}/versions/latest`,
   );
   assert.equal(response.status, 200, `the registry has no ${topic}-value subject`);
   const envelope = JSON.parse(((await response.json()) as { schema: string }).schema) as {

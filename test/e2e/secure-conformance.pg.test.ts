@@ -1,0 +1,13 @@
+import '../harness/secure-stack.ts';
+import { basicsSuite } from '../conformance/basics.ts';
+import { exactlyOnceSuite } from '../conformance/exactly-once.ts';
+import { PgTestContext } from '../harness/pg-context.ts';
+
+/** The conformance basics and exactly-once cases over TLS, SCRAM and ACLs: the secured stack. */
+const open = async (): Promise<PgTestContext> => {
+  const ctx = await PgTestContext.open();
+  await ctx.grantKafkaAcls();
+  return ctx;
+};
+basicsSuite(open);
+exactlyOnceSuite(open);

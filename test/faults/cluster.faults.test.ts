@@ -1,0 +1,4 @@
+import { faultSuite } from './lib/suite.ts';
+import { leaderKill } from './lib/scenarios.ts';
+
+faultSuite([leaderKill], { kafkaNodes: 3 });

@@ -1,0 +1,4 @@
+import { faultSuite } from './lib/suite.ts';
+import { kafkaDown, kafkaPause, kafkaRestart } from './lib/scenarios.ts';
+
+faultSuite([kafkaPause, kafkaRestart, kafkaDown]);

@@ -1,0 +1,4 @@
+import { faultSuite } from './lib/suite.ts';
+import { registryPause, registryRestart } from './lib/scenarios.ts';
+
+faultSuite([registryPause, registryRestart]);
