@@ -26,16 +26,20 @@ command -v mvn >/dev/null || die "Maven is missing: run \`npm run stack:up\` (it
 stamp=$(sha256sum "$POM" | cut -c1-16)
 [ -f "$COMPAT_DIR/.stamp" ] && [ "$(cat "$COMPAT_DIR/.stamp")" = "$stamp" ] && exit 0
 
+# Test files run in parallel: one resolves, the others wait for it.
 mkdir -p "$COMPAT_DIR"
+exec 9>"$COMPAT_DIR/.lock"
+flock 9
+[ -f "$COMPAT_DIR/.stamp" ] && [ "$(cat "$COMPAT_DIR/.stamp")" = "$stamp" ] && exit 0
 rm -rf "$COMPAT_DIR/worker" "$COMPAT_DIR/plugins" "$COMPAT_DIR/.stamp"
 for profile in "${PROFILES[@]}"; do
   if [ "$profile" = worker ]; then
     out=$COMPAT_DIR/worker
-    # The worker provides Kafka's own classes to every plugin.
     exclude=()
   else
     out=$COMPAT_DIR/plugins/$profile
-    exclude=(-DexcludeGroupIds=org.apache.kafka)
+    # The worker provides Kafka's own classes and Jackson to every plugin.
+    exclude=(-DexcludeGroupIds=org.apache.kafka,com.fasterxml.jackson.core,com.fasterxml.jackson.datatype)
   fi
   log "resolving $profile from Maven (first run only)"
   mvn -B -f "$POM" -P "$profile" dependency:copy-dependencies -DincludeScope=runtime \

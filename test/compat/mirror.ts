@@ -1,0 +1,153 @@
+/**
+ * What both dialects' compatibility tests share: the column lists of the
+ * mirrored table, the wait for a mirror to equal its source, and the allowed
+ * schema differences check.
+ */
+import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  allows,
+  compareSchemas,
+  describeDifferences,
+  normalizeSchema,
+  type AllowedDifference,
+  type SchemaDifference,
+} from './avro-compare.ts';
+import { registryRequest } from '../harness/registry.ts';
+
+/** A column of the mirrored table. */
+export interface MirrorColumn {
+  name: string;
+  /** The column's type in the source table. */
+  type: string;
+  /** SQL literals of the snapshot rows 1..n; a missing entry is NULL. */
+  values: readonly string[];
+  /** SQL rendering the column's value (`{}`) as text, the same on the source and the mirrors. */
+  render?: string;
+  /**
+   * Debezium's own event loses this column's value (the sink then writes
+   * another value or type from Debezium's topics); ours must not. Its rows
+   * are compared with the source for our mirror only, and its mirror column
+   * type may differ from the one made from Debezium's topics.
+   */
+  debeziumLossy?: string;
+}
+
+export type Rows = Array<Record<string, string | null>>;
+
+/** The rows of a table as text, one SQL expression per column. */
+export function renderedSelect(
+  columns: readonly MirrorColumn[],
+  table: string,
+  quote: (name: string) => string,
+  defaultRender: string,
+): string {
+  const list = columns.map((column) => {
+    const expression = (column.render ?? defaultRender).replaceAll('{}', quote(column.name));
+    return `${expression} AS ${quote(column.name)}`;
+  });
+  return `SELECT ${list.join(', ')} FROM ${table} ORDER BY ${quote('id')}`;
+}
+
+export function withoutLossy(columns: readonly MirrorColumn[], rows: Rows): Rows {
+  const lossy = columns.filter((c) => c.debeziumLossy).map((c) => c.name);
+  return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !lossy.includes(k))));
+}
+
+/**
+ * Polls until `actual()` equals `expected()`, calling `healthy()` (which
+ * throws on a failed connector) between tries; at the deadline asserts the
+ * last two against each other, so the message shows the difference.
+ */
+export async function waitUntilEqual(
+  actual: () => Promise<unknown>,
+  expected: () => Promise<unknown>,
+  healthy: () => Promise<void>,
+  what: string,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const want = await expected();
+    const got = await actual().catch((error: unknown) => ({ error: String(error) }));
+    if (isDeepStrictEqual(got, want)) return;
+    await healthy();
+    if (Date.now() > deadline) {
+      const cells =
+        Array.isArray(got) && Array.isArray(want) ? rowDifferences(got as Rows, want as Rows) : '';
+      assert.deepEqual(got, want, `${what}${cells ? `; differences (mirror vs source):\n${cells}` : ''}`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** The cells where two row lists (keyed by `id`) differ, one line each. */
+export function rowDifferences(mirror: Rows, source: Rows): string {
+  const byId = (rows: Rows) => new Map(rows.map((row) => [row.id, row]));
+  const mine = byId(mirror);
+  const theirs = byId(source);
+  const lines: string[] = [];
+  for (const [id, row] of theirs) {
+    const other = mine.get(id);
+    if (!other) {
+      lines.push(`  id ${id}: missing`);
+      continue;
+    }
+    for (const [column, value] of Object.entries(row)) {
+      if (other[column] !== value) {
+        lines.push(`  id ${id} ${column}: ${JSON.stringify(other[column])} vs ${JSON.stringify(value)}`);
+      }
+    }
+  }
+  for (const id of mine.keys()) if (!theirs.has(id)) lines.push(`  id ${id}: not in the source`);
+  return lines.join('\n');
+}
+
+/** The schema registered latest under a subject, waiting up to a minute for its first version. */
+export async function latestSchema(subject: string): Promise<unknown> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const subjects = (await registryRequest('GET', '/subjects')) as string[];
+    if (subjects.includes(subject)) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const { schema } = (await registryRequest(
+    'GET',
+    `/subjects/${encodeURIComponent(subject)}/versions/latest`,
+  )) as {
+    schema: string;
+  };
+  return JSON.parse(schema) as unknown;
+}
+
+/**
+ * Compares our registered key and value schemas of a topic with Debezium's
+ * of the same table: every difference must be allowed, and every allowed
+ * difference must still occur (a fixed one leaves the list).
+ */
+export async function assertOnlyAllowedDifferences(
+  ourTopic: string,
+  debeziumTopic: string,
+  allowed: readonly AllowedDifference[],
+): Promise<void> {
+  const differences: SchemaDifference[] = [];
+  for (const side of ['key', 'value']) {
+    const topics = [ourTopic, debeziumTopic];
+    const ours = normalizeSchema(await latestSchema(`${ourTopic}-${side}`), topics);
+    const theirs = normalizeSchema(await latestSchema(`${debeziumTopic}-${side}`), topics);
+    differences.push(...compareSchemas(ours, theirs));
+  }
+  const unlisted = differences.filter((d) => !allowed.some((entry) => allows(entry, d)));
+  const unused = allowed.filter((entry) => !differences.some((d) => allows(entry, d)));
+  assert.equal(
+    unlisted.length,
+    0,
+    `${unlisted.length} difference(s) from Debezium's schemas that the allow-list does not name:\n${describeDifferences(unlisted)}`,
+  );
+  assert.deepEqual(
+    unused.map((e) => e.path),
+    [],
+    'allowed differences that no longer occur (remove them from the list and the README)',
+  );
+}
