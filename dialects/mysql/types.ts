@@ -28,6 +28,7 @@ export interface MysqlColumnType {
   /**
    * A non-NULL value can arrive as null (a zero date such as `0000-00-00`, which
    * no date type can hold): declare the field nullable even if the column is NOT NULL.
+   * Debezium sends the epoch there instead, which collides with 1970-01-01.
    */
   forceNullable?: boolean;
 }
@@ -191,25 +192,41 @@ function mappingFor(column: MysqlColumn, onLoss: LossHandler): Mapping {
     case 'bit':
       return (column.precision ?? 1) === 1
         ? same({ kind: 'boolean' }, bitToBoolean(column))
-        : same({ kind: 'string', semantic: 'bits' }, bitsToText(column));
+        : same({ kind: 'bits', length: column.precision! }, bitsToText(column));
     case 'year':
-      return { type: { kind: 'int32' }, binlog: binlogYear(column), snapshot: toNumber(column) };
+      return { type: { kind: 'year' }, binlog: binlogYear(column), snapshot: toNumber(column) };
     case 'date':
       return same({ kind: 'date' }, dateParser(column, onLoss), true);
     case 'datetime':
-      return same({ kind: 'local-timestamp-micros' }, timestampParser(column, onLoss), true);
+      return same(
+        { kind: 'local-timestamp-micros', precision: column.scale ?? 0 },
+        timestampParser(column, onLoss),
+        true,
+      );
     case 'timestamp':
-      return same({ kind: 'timestamp-micros' }, timestampParser(column, onLoss), true);
+      return same(
+        { kind: 'timestamp-micros', precision: column.scale ?? 0 },
+        timestampParser(column, onLoss),
+        true,
+      );
     case 'time':
+      // Debezium's MySQL default (adaptive_time_microseconds): MicroTime whatever the precision.
       return {
-        type: { kind: 'int64' },
+        type: { kind: 'time-micros' },
         binlog: timeParser(column, true),
         snapshot: timeParser(column, false),
       };
     case 'enum':
-      return { type: str('enum'), binlog: binlogEnum(column), snapshot: toText(column) };
+      return {
+        type: { kind: 'string', semantic: 'enum', allowed: labelsAsMetadata(column.enumValues) },
+        binlog: binlogEnum(column),
+        snapshot: toText(column),
+      };
     case 'set':
-      return same(str('set'), toText(column));
+      return same(
+        { kind: 'string', semantic: 'set', allowed: labelsAsMetadata(column.setValues) },
+        toText(column),
+      );
     case 'json':
       return same(str('json'), toText(column));
   }
@@ -224,6 +241,16 @@ function mappingFor(column: MysqlColumn, onLoss: LossHandler): Mapping {
       fix: 'exclude the table (source.tables.exclude) or change the column type',
     },
   );
+}
+
+/**
+ * Enum and set labels as the server's metadata (information_schema, SHOW
+ * CREATE TABLE) spells them: in utf8mb3, where every 4-byte character is `?`.
+ * The binlog's labels are exact; spelling them alike keeps one schema for the
+ * snapshot and the stream. The values themselves stay exact.
+ */
+function labelsAsMetadata(labels: readonly string[] | undefined): string[] {
+  return (labels ?? []).map((label) => label.replace(/[\u{10000}-\u{10FFFF}]/gu, '?'));
 }
 
 function str(semantic?: StringSemantic): ColumnType {

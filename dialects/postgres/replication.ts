@@ -171,6 +171,8 @@ export class PgReplicationStream {
       txId: this.txId,
       lsn: lsnToBigInt(lsn),
       xmin: null,
+      origin: null,
+      origin_lsn: null,
     };
   }
 

@@ -1,13 +1,12 @@
 import type pg from 'pg';
 import type { ColumnType, Row, TableId, TableSchema } from '../../src/core/schema.ts';
+import { TributaryError } from '../../src/core/errors.ts';
 
 /** One column's type as the Avro layer sees it, with the parser of its text values. */
 export interface ResolvedColumnType {
   type: ColumnType;
   sourceType: string;
   parse: (text: string) => unknown;
-  /** The type can yield null even in a NOT NULL column (NaN in numeric(p,s)). */
-  forceNullable?: boolean;
 }
 
 export interface PgTypeResolver {
@@ -167,7 +166,7 @@ export async function describeTable(
       name: column.name,
       type: resolved[i]!.type,
       sourceType: resolved[i]!.sourceType,
-      nullable: isNullable(known[i], resolved[i]!),
+      nullable: isNullable(known[i]),
     })),
   };
   return {
@@ -175,12 +174,39 @@ export async function describeTable(
     relationOid,
     schema,
     columnNames: wanted.map((c) => c.name),
-    parsers: resolved.map((r) => r.parse),
+    parsers: resolved.map((r, i) => {
+      const column = schema.columns[i]!;
+      const canBeNull = column.type.kind === 'decimal' || column.type.kind === 'variable-decimal';
+      return canBeNull && !column.nullable ? notNullParser(id, column.name, r.parse) : r.parse;
+    }),
   };
 }
 
-function isNullable(column: CatalogColumn | undefined, resolved: ResolvedColumnType): boolean {
-  if (!column || !column.notNull || resolved.forceNullable === true) return true;
+/**
+ * NaN has no Decimal form and becomes null, which a NOT NULL column's field
+ * cannot hold (its schema is Debezium's: not optional). Stop with the column
+ * named rather than write a value that is not there.
+ */
+export function notNullParser(
+  id: TableId,
+  column: string,
+  parse: (text: string) => unknown,
+): (text: string) => unknown {
+  return (text) => {
+    const value = parse(text);
+    if (value !== null) return value;
+    throw new TributaryError(
+      `column ${column} of ${id.schema}.${id.table} is NOT NULL, so its field is not optional, but its value ${text} has no Avro decimal form`,
+      {
+        code: 'UNSUPPORTED',
+        fix: `store no ${text} in a NOT NULL numeric column, or make the column nullable (ALTER TABLE ... ALTER COLUMN ${column} DROP NOT NULL) and take a new snapshot (tributary reset, then run), or exclude the table`,
+      },
+    );
+  };
+}
+
+function isNullable(column: CatalogColumn | undefined): boolean {
+  if (!column || !column.notNull) return true;
   return column.partialImages && column.pkPosition === 0;
 }
 

@@ -10,7 +10,8 @@ export interface Envelope {
   after: Row | null;
   source: Record<string, unknown>;
   op: 'c' | 'u' | 'd' | 'r' | 't';
-  tsMs: bigint;
+  /** When the event was made, in microseconds since the epoch (Debezium's `ts_us`; `ts_ms` and `ts_ns` follow). */
+  tsUs: bigint;
   transaction: { id: string; totalOrder: bigint; dataCollectionOrder: bigint } | null;
 }
 
@@ -72,6 +73,11 @@ export interface PipelineOptions {
   logger: Logger;
   signal: AbortSignal;
   observer?: PipelineObserver;
+}
+
+/** The wall clock in microseconds (Date.now() has only milliseconds). */
+function nowMicros(): bigint {
+  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
 }
 
 const TIMEOUT = Symbol('timeout');
@@ -141,6 +147,8 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       connector: options.dialect.connector,
       name: options.name,
       ts_ms: BigInt(commitTimeMs),
+      ts_us: BigInt(commitTimeMs) * 1000n,
+      ts_ns: BigInt(commitTimeMs) * 1_000_000n,
       ...source,
     };
   }
@@ -160,7 +168,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       after,
       source,
       op,
-      tsMs: BigInt(Date.now()),
+      tsUs: nowMicros(),
       transaction: transactionBlock(table),
     });
     const records: OutgoingRecord[] = [{ topic: encoder.topic, key: keyBytes, value }];
