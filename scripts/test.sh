@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: typecheck, lint, bring the local stack up (a no-op when it is up),
+# resolve the Debezium compatibility tests' jars (scripts/compat.sh),
 # then run every unit and integration test with node's test runner.
 # Extra arguments go to the runner, e.g. `npm test -- --test-name-pattern=toast`.
 set -euo pipefail
@@ -8,6 +9,8 @@ cd "$(dirname "$0")/.."
 tsc --noEmit
 eslint --max-warnings 0 .
 bash scripts/stack.sh up >/dev/null
+# Kafka Connect and Debezium for test/compat/ (from Maven once; a no-op after).
+bash scripts/compat.sh
 # shellcheck source=/dev/null
 . .stack/env
 

@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { POSTGRES_ALLOWED } from './allowed-differences.ts';
 import type { MirrorColumn, Rows } from './mirror.ts';
-import { renderedSelect } from './mirror.ts';
+import { createTableSql, insertRowsSql, renderedSelect } from './mirror.ts';
 import { compatScenario } from './scenario.ts';
 import { PgTestContext } from '../harness/pg-context.ts';
 import { stackEnv } from '../harness/stack.ts';
@@ -117,19 +117,7 @@ const COLUMNS: readonly MirrorColumn[] = [
 ];
 
 const ROWS = 5;
-
-function createTable(name: string, columns: ReadonlyArray<{ name: string; type: string }>): string {
-  const list = columns.map((c) => `"${c.name}" ${c.type}`).join(', ');
-  return `CREATE TABLE ${name} (id integer PRIMARY KEY, ${list})`;
-}
-
-function insertRows(name: string, columns: readonly MirrorColumn[], rows: number): string {
-  const tuples = Array.from({ length: rows }, (_, i) => {
-    const values = columns.map((c) => c.values[i] ?? 'NULL');
-    return `(${[String(i + 1), ...values].join(', ')})`;
-  });
-  return `INSERT INTO ${name} (id, ${columns.map((c) => `"${c.name}"`).join(', ')}) VALUES ${tuples.join(', ')}`;
-}
+const quote = (name: string) => `"${name}"`;
 
 /**
  * Every common type, for the schema comparison only: the mirror's types and
@@ -152,8 +140,7 @@ const mirrors = new WeakMap<PgTestContext, { name: string; client: pg.Client }>(
 const COLUMNS_WITH_ID: readonly MirrorColumn[] = [{ name: 'id', type: 'integer', values: [] }, ...COLUMNS];
 
 async function rowsOf(client: pg.Client, table: string): Promise<Rows> {
-  return (await client.query(renderedSelect(COLUMNS_WITH_ID, table, (n) => `"${n}"`, '{}::text')))
-    .rows as Rows;
+  return (await client.query(renderedSelect(COLUMNS_WITH_ID, table, quote, '{}::text'))).rows as Rows;
 }
 
 compatScenario<PgTestContext>({
@@ -209,19 +196,19 @@ compatScenario<PgTestContext>({
     },
     setupSql: [
       "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
-      createTable('types', COLUMNS),
+      createTableSql('types', COLUMNS, quote),
       // Set before either connector starts, so both see full before images from the start.
       'ALTER TABLE types REPLICA IDENTITY FULL',
-      insertRows('types', COLUMNS, ROWS),
-      createTable('all_types', ALL_TYPES),
+      insertRowsSql('types', COLUMNS, ROWS, quote),
+      createTableSql('all_types', ALL_TYPES, quote),
       'ALTER TABLE all_types REPLICA IDENTITY FULL',
-      insertRows('all_types', ALL_TYPES, 1),
+      insertRowsSql('all_types', ALL_TYPES, 1, quote),
     ],
     changesSql: [
-      `INSERT INTO types SELECT id + 10, ${COLUMNS.map((c) => `"${c.name}"`).join(', ')} FROM types WHERE id <= 2`,
+      `INSERT INTO types SELECT id + 10, ${COLUMNS.map((c) => quote(c.name)).join(', ')} FROM types WHERE id <= 2`,
       "UPDATE types SET i4 = i4 + 1, vc = 'updated', ts = '2000-01-01 00:00:00', d = NULL, jsb = '[1]' WHERE id = 1",
       `UPDATE types SET ${COLUMNS.filter((c) => !c.type.includes('NOT NULL'))
-        .map((c) => `"${c.name}" = NULL`)
+        .map((c) => `${quote(c.name)} = NULL`)
         .join(', ')} WHERE id = 2`,
       'UPDATE types SET i4 = 7, ch = NULL WHERE id = 5',
       'DELETE FROM types WHERE id = 3',

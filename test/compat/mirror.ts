@@ -35,6 +35,29 @@ export interface MirrorColumn {
 
 export type Rows = Array<Record<string, string | null>>;
 
+export function createTableSql(
+  name: string,
+  columns: ReadonlyArray<{ name: string; type: string }>,
+  quote: (name: string) => string,
+): string {
+  const list = columns.map((c) => `${quote(c.name)} ${c.type}`).join(', ');
+  return `CREATE TABLE ${name} (id integer PRIMARY KEY, ${list})`;
+}
+
+/** Inserts rows 1..rows, each column taking its `values` entry (NULL where it has none). */
+export function insertRowsSql(
+  name: string,
+  columns: readonly MirrorColumn[],
+  rows: number,
+  quote: (name: string) => string,
+): string {
+  const tuples = Array.from({ length: rows }, (_, i) => {
+    const values = columns.map((c) => c.values[i] ?? 'NULL');
+    return `(${[String(i + 1), ...values].join(', ')})`;
+  });
+  return `INSERT INTO ${name} (id, ${columns.map((c) => quote(c.name)).join(', ')}) VALUES ${tuples.join(', ')}`;
+}
+
 /** The rows of a table as text, one SQL expression per column. */
 export function renderedSelect(
   columns: readonly MirrorColumn[],
