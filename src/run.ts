@@ -6,6 +6,7 @@ import { TributaryError } from './core/errors.ts';
 import { runPipeline } from './core/pipeline.ts';
 import { createEncoderFactory } from './avro/event-encoder.ts';
 import { SchemaRegistryClient } from './avro/registry.ts';
+import { createTransactionEventEncoder } from './avro/transaction-events.ts';
 import { createKafka } from './kafka/kafka-client.ts';
 import { readCommittedOffset } from './kafka/offset-store.ts';
 import { TopicManager } from './kafka/topics.ts';
@@ -97,6 +98,9 @@ export async function runConnector(options: RunOptions): Promise<void> {
         sourceFields: dialect.sourceFields,
         keyColumns: config.topics.keyColumns,
       });
+      const transactionEvents = config.topics.transactionMetadata
+        ? await createTransactionEventEncoder({ topic: config.topics.transactionTopic, registry, topics })
+        : undefined;
       await runPipeline({
         name: config.name,
         version: VERSION,
@@ -106,6 +110,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
         sink,
         batch: config.batch,
         tombstones: config.topics.tombstones,
+        ...(transactionEvents ? { transactionEvents } : {}),
         logger,
         signal,
         observer: {

@@ -294,7 +294,10 @@ describe('binary', () => {
       'geometrycollection',
     ]) {
       const c = column(type, type);
-      assert.deepEqual(columnTypeFor(c), { type: { kind: 'bytes' }, sourceType: type });
+      assert.deepEqual(columnTypeFor(c), {
+        type: { kind: 'geometry', point: type === 'point' },
+        sourceType: type,
+      });
       both(c, point, point, point);
     }
     rejects(() => binlog(column('point', 'point'), { x: 1, y: 2 }), 'SOURCE_SETTING', /columns\.ts/);

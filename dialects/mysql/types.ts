@@ -233,7 +233,8 @@ function mappingFor(column: MysqlColumn, onLoss: LossHandler): Mapping {
   if (TEXT_TYPES.has(dataType)) return same(str(), toText(column));
   if (BYTES_TYPES.has(dataType) || MARIADB_BINARY_TYPES.has(dataType))
     return same({ kind: 'bytes' }, toBytes(column));
-  if (GEOMETRY_TYPES.has(dataType)) return same({ kind: 'bytes' }, toGeometryBytes(column));
+  if (GEOMETRY_TYPES.has(dataType))
+    return same({ kind: 'geometry', point: dataType === 'point' }, toGeometryBytes(column));
   throw new TributaryError(
     `column ${column.name} has type ${column.columnType}, which Tributary cannot map yet`,
     {

@@ -252,7 +252,7 @@ function snapshotOf(
       sourceFor: (table, snapshot) => ({
         snapshot,
         db: database,
-        sequence: null,
+        sequence: JSON.stringify([null, String(lsnToBigInt(lsn))]),
         schema: table.id.schema,
         table: table.id.table,
         txId: null,

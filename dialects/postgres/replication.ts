@@ -74,6 +74,8 @@ export class PgReplicationStream {
   private acknowledgedLsn: string;
   private inTransaction = false;
   private txId: bigint | null = null;
+  /** The commit LSN of the last transaction seen (decimal), for `source.sequence`. */
+  private lastCommitLsn: string | null = null;
   private lastHeartbeatAt = Date.now();
   private stopped = false;
 
@@ -162,14 +164,16 @@ export class PgReplicationStream {
   }
 
   private source(table: PgTable, lsn: string): Record<string, unknown> {
+    const position = lsnToBigInt(lsn);
     return {
       snapshot: 'false',
       db: this.options.database,
-      sequence: null,
+      // Debezium's [last commit LSN, event LSN], as JSON text of decimal LSNs.
+      sequence: JSON.stringify([this.lastCommitLsn, String(position)]),
       schema: table.id.schema,
       table: table.id.table,
       txId: this.txId,
-      lsn: lsnToBigInt(lsn),
+      lsn: position,
       xmin: null,
       origin: null,
       origin_lsn: null,
@@ -195,6 +199,7 @@ export class PgReplicationStream {
         });
         return;
       case 'commit':
+        this.lastCommitLsn = String(lsnToBigInt(message.commitLsn));
         await queue.push({ kind: 'commit', offset: { lsn: message.commitEndLsn } });
         this.inTransaction = false;
         this.lastHeartbeatAt = Date.now();

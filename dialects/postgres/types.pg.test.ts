@@ -405,7 +405,17 @@ function columns(schema: string): Record<string, ColumnDef> {
       check: same,
     },
     c_tsquery: { type: 'tsquery', avro: str(), values: [q('fat & (rat | cat)')], check: same },
-    c_point: { type: 'point', avro: str('geometry'), values: [q('(1.5,-2)')], check: same },
+    c_point: {
+      type: 'point',
+      avro: { kind: 'geometry', point: true },
+      values: [q('(1.5,-2)')],
+      // SRID 0, then the WKB point: x at byte 9, y at 17.
+      check: {
+        sql: (c) => `${c}::text`,
+        verify: (p, c) =>
+          assert.equal(`(${(p as Buffer).readDoubleLE(9)},${(p as Buffer).readDoubleLE(17)})`, c),
+      },
+    },
     c_line: { type: 'line', avro: str('geometry'), values: [q('{1,-1,0}')], check: same },
     c_lseg: { type: 'lseg', avro: str('geometry'), values: [q('[(0,0),(1,1)]')], check: same },
     c_box: { type: 'box', avro: str('geometry'), values: [q('(0,0),(1,1)')], check: same },

@@ -297,7 +297,6 @@ describe('network, bits, text search, geometry, ranges', () => {
     bit: ['bits', '101'],
     varbit: ['bits', ''],
     tsvector: ['tsvector', "'a' 'fat':2 'rat':3"],
-    point: ['geometry', '(1.5,-2)'],
     line: ['geometry', '{1,-1,0}'],
     lseg: ['geometry', '[(0,0),(1,1)]'],
     box: ['geometry', '(1,1),(0,0)'],
@@ -319,6 +318,16 @@ describe('network, bits, text search, geometry, ranges', () => {
       assert.equal(parse(name, text), text);
     });
   }
+
+  test("point is Debezium's Point: SRID 0 and a little-endian WKB point, NaN, ±Infinity and -0 kept", () => {
+    assert.deepEqual(columnTypeFor(t('point')).type, { kind: 'geometry', point: true });
+    const value = parse('point', '(1.5,-2)') as Buffer;
+    assert.equal(value.toString('hex'), '00000000' + '0101000000' + '000000000000f83f' + '00000000000000c0');
+    const special = parse('point', '(NaN,-0)') as Buffer;
+    assert.ok(Number.isNaN(special.readDoubleLE(9)));
+    assert.ok(Object.is(special.readDoubleLE(17), -0));
+    rejects(() => parse('point', '1.5,2'));
+  });
 
   test("bit(n) is Debezium's Bits of length n, bit(1) a boolean", () => {
     assert.deepEqual(columnTypeFor(t('bit', 10)).type, { kind: 'bits', length: 10 });

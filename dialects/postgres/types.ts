@@ -9,7 +9,7 @@ import type { ColumnType, StringSemantic } from '../../src/core/schema.ts';
 import { arrayParser } from './array-text.ts';
 import { formatType } from './format-type.ts';
 import { numericTypmod, type PgTypeInfo } from './pg-type-info.ts';
-import { parseBoolean, parseBytea, parseMoney } from './scalar-text.ts';
+import { parseBoolean, parseBytea, parseMoney, parsePoint } from './scalar-text.ts';
 import type { LossHandler } from './temporal-text.ts';
 import { parseDate, parseInterval, parseTime, parseTimeTz, timestampParser } from './temporal-text.ts';
 
@@ -52,7 +52,6 @@ const STRING_SEMANTICS: Readonly<Record<string, StringSemantic>> = {
   macaddr8: 'macaddr',
   varbit: 'bits',
   tsvector: 'tsvector',
-  point: 'geometry',
   line: 'geometry',
   lseg: 'geometry',
   box: 'geometry',
@@ -118,6 +117,9 @@ function mappingFor(t: PgTypeInfo, typmod: number, onLoss: LossHandler): Mapping
     case 'money':
       // Debezium's precise money: a Decimal of lc_monetary's 2 fraction digits, with no precision.
       return { type: { kind: 'decimal', scale: 2 }, parse: parseMoney };
+    case 'point':
+      // Debezium's Point {x, y, wkb, srid}.
+      return { type: { kind: 'geometry', point: true }, parse: parsePoint };
     case 'bool':
       return { type: { kind: 'boolean' }, parse: parseBoolean };
     case 'bytea':

@@ -179,25 +179,67 @@ class VariableScaleDecimalType extends ConnectNamedType {
   }
 }
 
+interface GeometryRecord {
+  wkb: Buffer | null;
+  srid: number | null;
+}
+
+/** MySQL's storage form (SRID little-endian, then WKB) → Debezium's wkb and srid (null for 0). */
+function splitGeometry(value: Buffer): GeometryRecord {
+  const srid = value.readUInt32LE(0);
+  return { wkb: value.subarray(4), srid: srid === 0 ? null : srid };
+}
+
+function joinGeometry(record: GeometryRecord): Buffer {
+  const srid = Buffer.alloc(4);
+  srid.writeUInt32LE(record.srid ?? 0);
+  return Buffer.concat([srid, record.wkb ?? Buffer.alloc(0)]);
+}
+
+/** `io.debezium.data.geometry.Geometry`: {wkb, srid}. */
+class GeometryType extends ConnectNamedType {
+  protected override _fromValue(record: GeometryRecord): Buffer {
+    return joinGeometry(record);
+  }
+  protected override _toValue(value: unknown): unknown {
+    return Buffer.isBuffer(value) && value.length >= 4 ? splitGeometry(value) : undefined;
+  }
+}
+
+/** `io.debezium.data.geometry.Point`: {x, y, wkb, srid}, the coordinates read from the WKB point. */
+class PointType extends ConnectNamedType {
+  protected override _fromValue(record: GeometryRecord): Buffer {
+    return joinGeometry(record);
+  }
+  protected override _toValue(value: unknown): unknown {
+    // A WKB point: byte order (1 = little-endian), type 1, x, y.
+    if (!Buffer.isBuffer(value) || value.length < 25) return undefined;
+    const { wkb, srid } = splitGeometry(value);
+    const little = wkb![0] === 1;
+    const read = (offset: number): number => (little ? wkb!.readDoubleLE(offset) : wkb!.readDoubleBE(offset));
+    return { x: read(5), y: read(13), wkb, srid };
+  }
+}
+
 const NAMED_TYPES: Record<string, new (schema: Schema, opts?: Partial<ForSchemaOptions>) => Type> = {
   'io.debezium.time.Time': MillisTimeType,
   'io.debezium.time.Timestamp': MillisTimestampType,
   'io.debezium.time.ZonedTimestamp': ZonedTimestampType,
   'io.debezium.data.Bits': BitsType,
   [VARIABLE_SCALE_DECIMAL]: VariableScaleDecimalType,
+  'io.debezium.data.geometry.Geometry': GeometryType,
+  'io.debezium.data.geometry.Point': PointType,
 };
 
-/** The VariableScaleDecimal type of each parse, for the references to it by name. */
-const definedDecimals = new WeakMap<object, Type>();
+/** The record types of each parse by name, for the later references to them. */
+const definedRecords = new WeakMap<object, Map<string, Type>>();
 
 /**
  * The avsc type for a Debezium-named schema, or undefined to let avsc build it.
  * `long` underlying types get the BigInt long.
  */
 export function debeziumTypeHook(schema: Schema, opts: ForSchemaOptions): Type | undefined {
-  if (typeof schema === 'string') {
-    return schema === VARIABLE_SCALE_DECIMAL ? definedDecimals.get(opts.registry) : undefined;
-  }
+  if (typeof schema === 'string') return definedRecords.get(opts.registry)?.get(schema);
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return undefined;
   const object = schema as unknown as SchemaObject;
   if (underConstruction.has(schema)) return object['type'] === 'long' ? bigIntLong : undefined;
@@ -206,6 +248,10 @@ export function debeziumTypeHook(schema: Schema, opts: ForSchemaOptions): Type |
     typeof name === 'string' && typeof object['logicalType'] !== 'string' ? NAMED_TYPES[name] : undefined;
   if (!Named) return undefined;
   const type = new Named(schema, opts);
-  if (name === VARIABLE_SCALE_DECIMAL) definedDecimals.set(opts.registry, type);
+  if (object['type'] === 'record') {
+    let records = definedRecords.get(opts.registry);
+    if (!records) definedRecords.set(opts.registry, (records = new Map()));
+    records.set(name as string, type);
+  }
   return type;
 }

@@ -71,6 +71,31 @@ function variableScaleDecimal(): AvroRecord {
   };
 }
 
+/** Debezium's io.debezium.data.geometry records: WKB and SRID, and a point's coordinates. */
+function geometryRecord(name: 'Geometry' | 'Point', doc: string): AvroRecord {
+  const fields: AvroField[] =
+    name === 'Point'
+      ? [
+          { name: 'x', type: 'double' },
+          { name: 'y', type: 'double' },
+          { name: 'wkb', type: ['null', 'bytes'], default: null },
+          { name: 'srid', type: ['null', 'int'], default: null },
+        ]
+      : [
+          { name: 'wkb', type: 'bytes' },
+          { name: 'srid', type: ['null', 'int'], default: null },
+        ];
+  return {
+    type: 'record',
+    name,
+    namespace: 'io.debezium.data.geometry',
+    fields,
+    'connect.doc': doc,
+    'connect.version': 1,
+    'connect.name': `io.debezium.data.geometry.${name}`,
+  };
+}
+
 /**
  * The Avro type of a column type (never nullable: see `avroField`): the
  * schema Debezium registers for the same column in its default modes.
@@ -133,6 +158,10 @@ export function avroTypeOf(type: ColumnType): AvroSchema {
         : connectType('long', 'io.debezium.time.MicroTimestamp');
     case 'uuid':
       return connectType('string', 'io.debezium.data.Uuid');
+    case 'geometry':
+      return type.point
+        ? geometryRecord('Point', 'Geometry (POINT)')
+        : geometryRecord('Geometry', 'Geometry');
     case 'array':
       return { type: 'array', items: ['null', avroTypeOf(type.items)] };
   }
@@ -150,16 +179,18 @@ export function avroField(name: string, type: ColumnType, nullable: boolean): Av
 
 /**
  * A named type may be defined only once in an Avro schema: every later use of
- * VariableScaleDecimal becomes a reference by its full name.
+ * a Debezium record (VariableScaleDecimal, Geometry, Point) becomes a
+ * reference by its full name.
  */
 function referToRepeatedNames(fields: AvroField[]): AvroField[] {
-  let defined = false;
+  const defined = new Set<string>();
   const visit = (schema: AvroSchema): AvroSchema => {
     if (typeof schema === 'string') return schema;
     if (Array.isArray(schema)) return schema.map(visit);
-    if (schema['connect.name'] === VARIABLE_SCALE_DECIMAL && schema.type === 'record') {
-      if (defined) return VARIABLE_SCALE_DECIMAL;
-      defined = true;
+    const name = schema['connect.name'];
+    if (schema.type === 'record' && typeof name === 'string') {
+      if (defined.has(name)) return name;
+      defined.add(name);
       return schema;
     }
     if (schema.type === 'array') return { ...schema, items: visit(schema['items'] as AvroSchema) };

@@ -97,6 +97,8 @@ describe('defaults', () => {
       cleanupPolicy: 'compact,delete',
       offsets: 'tributary-offsets-shop',
       tombstones: true,
+      transactionMetadata: false,
+      transactionTopic: 'shop.transaction',
       keyColumns: {},
     });
     assert.deepEqual(config.batch, { maxEvents: 10000, maxBytes: 8 * 1024 * 1024, maxDelayMs: 20 });
@@ -185,6 +187,7 @@ describe('environment overrides', () => {
         TRIBUTARY_SOURCE__SNAPSHOT__CHUNKSIZE: '500',
         TRIBUTARY_SOURCE__REPLICA_IDENTITY: 'keep',
         TRIBUTARY_TOPICS__TOMBSTONES: 'false',
+        TRIBUTARY_TOPICS__TRANSACTIONMETADATA: 'true',
         TRIBUTARY_TOPICS__REPLICATIONFACTOR: '-1',
         TRIBUTARY_HTTP__PORT: '0',
         TRIBUTARY_KAFKA__SSL: 'true',
@@ -196,6 +199,7 @@ describe('environment overrides', () => {
     assert.equal(config.source.snapshot.chunkSize, 500);
     assert.equal(config.source.replicaIdentity, 'keep');
     assert.equal(config.topics.tombstones, false);
+    assert.equal(config.topics.transactionMetadata, true);
     assert.equal(config.topics.replicationFactor, -1);
     assert.equal(config.http.port, 0);
     assert.equal(config.kafka.ssl, true);

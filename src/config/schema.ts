@@ -188,6 +188,14 @@ const topicsSchema = z
     /** The compacted topic of committed positions. Default `tributary-offsets-<name>`: one per connector, so no other producer's open transaction delays a restart. */
     offsets: topicName.optional(),
     tombstones: z.boolean().default(true),
+    /**
+     * Debezium's `provide.transaction.metadata`: a BEGIN and an END event per
+     * source transaction on the transaction topic, in the same Kafka
+     * transaction as its change events.
+     */
+    transactionMetadata: z.boolean().default(false),
+    /** The transaction topic. Default `<prefix>.transaction`, as Debezium's. */
+    transactionTopic: topicName.optional(),
     /** `schema.table` → key columns, for tables without a primary key (Debezium's message.key.columns). */
     keyColumns: z.record(tableName, z.array(nonEmpty).min(1)).default({}),
   })
@@ -260,6 +268,7 @@ export const configSchema = configObjectSchema.transform((config) => {
       ...topics,
       prefix: topics.prefix ?? config.name,
       offsets: topics.offsets ?? defaultOffsetsTopic(config.name),
+      transactionTopic: topics.transactionTopic ?? `${topics.prefix ?? config.name}.transaction`,
     },
   };
 });

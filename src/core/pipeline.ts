@@ -26,6 +26,14 @@ export interface TableEncoder {
   encodeValue(envelope: Envelope): Buffer;
 }
 
+/** Debezium's transaction topic events (`provide.transaction.metadata`). */
+export interface TransactionEventEncoder {
+  readonly topic: string;
+  begin(id: string, tsMs: bigint): OutgoingRecord;
+  /** `counts`: the transaction's events per data collection (`schema.table`), in order of first event. */
+  end(id: string, tsMs: bigint, counts: ReadonlyMap<string, number>): OutgoingRecord;
+}
+
 export interface EncoderFactory {
   /** Builds the encoder of a table version, registering its schemas and creating its topic. */
   forTable(table: TableSchema): Promise<TableEncoder>;
@@ -70,6 +78,8 @@ export interface PipelineOptions {
   sink: EventSink;
   batch: BatchBounds;
   tombstones: boolean;
+  /** BEGIN and END events of each source transaction, when the transaction topic is on. */
+  transactionEvents?: TransactionEventEncoder;
   logger: Logger;
   signal: AbortSignal;
   observer?: PipelineObserver;
@@ -105,6 +115,8 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   /** Events of the open source transaction already in the open Kafka transaction. */
   let txEvents = 0;
   const tableOrder = new Map<string, bigint>();
+  /** Whether the open source transaction's BEGIN went to the transaction topic. */
+  let txBegun = false;
 
   let pendingOffset: SourceOffset | null = null;
   let batchStartedAt = 0;
@@ -153,6 +165,12 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     };
   }
 
+  /** Adds records that are not change events (BEGIN and END) to the open Kafka transaction. */
+  async function addMetadata(record: OutgoingRecord): Promise<void> {
+    await sink.add([record]);
+    batchBytes += (record.value?.length ?? 0) + (record.key?.length ?? 0);
+  }
+
   /** Encodes one event (and its tombstone after a delete) into the open Kafka transaction. */
   async function emit(
     encoder: TableEncoder,
@@ -163,6 +181,11 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     source: Record<string, unknown>,
     keyBytes: Buffer | null,
   ): Promise<void> {
+    const metadata = options.transactionEvents;
+    if (metadata && txId !== null && !txBegun) {
+      txBegun = true;
+      await addMetadata(metadata.begin(txId, BigInt(commitTimeMs)));
+    }
     const value = encoder.encodeValue({
       before,
       after,
@@ -269,6 +292,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
         totalOrder = 0n;
         txEvents = 0;
         tableOrder.clear();
+        txBegun = false;
         return;
       case 'change':
       case 'truncate':
@@ -276,6 +300,12 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
         await (message.kind === 'change' ? onChange(message) : onTruncate(message));
         return;
       case 'commit':
+        if (txBegun && options.transactionEvents && txId !== null) {
+          // The END, with the events per table, commits with the transaction's events.
+          const counts = new Map([...tableOrder].map(([table, order]) => [table, Number(order)]));
+          await addMetadata(options.transactionEvents.end(txId, BigInt(commitTimeMs), counts));
+          txBegun = false;
+        }
         inSourceTx = false;
         if (pendingOffset === null) batchStartedAt = Date.now();
         pendingOffset = message.offset;

@@ -58,6 +58,12 @@ export type ColumnType =
    * precision 0-3 is sent as Debezium's millisecond Timestamp, otherwise MicroTimestamp.
    */
   | { kind: 'local-timestamp-micros'; precision?: number }
+  /**
+   * Buffer: MySQL's storage form of a spatial value, the SRID (4 bytes,
+   * little-endian) then the WKB; sent as Debezium's Geometry {wkb, srid}, or
+   * its Point {x, y, wkb, srid} when `point`.
+   */
+  | { kind: 'geometry'; point?: boolean }
   /** string: canonical lower-case UUID text */
   | { kind: 'uuid' }
   /** Array of canonical values of `items` (null elements allowed); nested for multi-dimensional arrays */

@@ -41,6 +41,10 @@ export function basicsSuite(open: () => Promise<ConnectorTestContext>): void {
     assert.equal(create!.value.source.db, ctx.dialect === 'postgres' ? ctx.name : ctx.schema);
     if (ctx.dialect === 'postgres') {
       assert.equal(typeof create!.value.source.lsn, 'bigint');
+      // Debezium's sequence: [last commit LSN, this event's LSN].
+      const sequence = JSON.parse(String(create!.value.source.sequence)) as unknown[];
+      assert.equal(sequence[1], String(create!.value.source.lsn));
+      assert.equal(JSON.parse(String(read1!.value.source.sequence))[0], null);
     } else {
       assert.match(String(create!.value.source.file), /^binlog\.\d+$/);
       assert.equal(typeof create!.value.source.pos, 'bigint');
@@ -50,6 +54,66 @@ export function basicsSuite(open: () => Promise<ConnectorTestContext>): void {
     assert.deepEqual({ ...del!.value.before }, { id: 2n, item: 'pear', qty: null, price: '2.25' });
     assert.equal(del!.value.after, null);
     assert.equal(update!.value.transaction?.total_order, 1n);
+    await connector.stop();
+  });
+
+  test('with transactionMetadata on, each source transaction has a BEGIN and an END (events per table) on the transaction topic', async () => {
+    await using ctx = await open();
+    await ctx.sql(`CREATE TABLE a (id int PRIMARY KEY, v int)`);
+    await ctx.sql(`CREATE TABLE b (id int PRIMARY KEY)`);
+    await ctx.sql(`INSERT INTO a VALUES (1, 0)`);
+    await ctx.sql(`INSERT INTO b VALUES (0)`);
+    const connector = ctx.start({ topics: { prefix: ctx.name, transactionMetadata: true } });
+    const txTopic = `${ctx.name}.transaction`;
+    await using events = await EventCollector.open([ctx.topic('a'), ctx.topic('b'), txTopic]);
+    await events.waitFor((seen) => seen.length >= 2, 60_000, 'the snapshot');
+
+    const writer = await ctx.session();
+    try {
+      await writer.sql('BEGIN');
+      await writer.sql(`INSERT INTO b VALUES (1)`);
+      await writer.sql(`INSERT INTO a VALUES (2, 0)`);
+      await writer.sql(`UPDATE a SET v = 1 WHERE id = 1`);
+      await writer.sql('COMMIT');
+    } finally {
+      await writer.end();
+    }
+    await ctx.sql(`DELETE FROM b WHERE id = 1`);
+
+    const markers = () => events.changes(txTopic);
+    await events.waitFor(() => markers().length >= 4, 60_000, 'two BEGIN and END pairs');
+    const [begin, end, begin2, end2] = markers().map((e) => e.value as unknown as Record<string, unknown>);
+    const id = begin!['id'] as string;
+    assert.deepEqual(
+      { ...begin },
+      { status: 'BEGIN', id, event_count: null, data_collections: null, ts_ms: begin!['ts_ms'] },
+    );
+    assert.equal(end!['status'], 'END');
+    assert.equal(end!['id'], id);
+    assert.equal(end!['event_count'], 3n);
+    assert.deepEqual(
+      (end!['data_collections'] as Array<Record<string, unknown>>).map((c) => ({ ...c })),
+      [
+        { data_collection: `${ctx.schema}.b`, event_count: 1n },
+        { data_collection: `${ctx.schema}.a`, event_count: 2n },
+      ],
+    );
+    assert.equal(typeof end!['ts_ms'], 'bigint');
+    assert.equal(markers()[0]!.key?.['id'], id);
+    // The change events name the same transaction; the snapshot has none.
+    const streamed = events.changes().filter((e) => e.topic !== txTopic && e.value.op !== 'r');
+    assert.deepEqual(
+      streamed.slice(0, 3).map((e) => e.value.transaction?.id),
+      [id, id, id],
+    );
+    assert.equal(begin2!['status'], 'BEGIN');
+    assert.notEqual(begin2!['id'], id);
+    assert.equal(end2!['event_count'], 1n);
+    assert.equal(
+      events.changes().filter((e) => e.topic === txTopic).length,
+      4,
+      'a snapshot writes no transaction events',
+    );
     await connector.stop();
   });
 }

@@ -123,7 +123,7 @@ const COLUMNS: readonly Column[] = [
   {
     name: 'g',
     definition: 'geometry',
-    avro: '?bytes',
+    avro: '?Geometry',
     values: [
       "ST_GeomFromText('POINT(1 2)')",
       "ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 0))', 4326)",
@@ -137,7 +137,7 @@ const COLUMNS: readonly Column[] = [
   {
     name: 'pt',
     definition: 'point',
-    avro: '?bytes',
+    avro: '?Point',
     values: ["ST_GeomFromText('POINT(1.5 -2)', 4326)", "ST_GeomFromText('POINT(0 0)')"],
     expected: 'HEX(c)',
     fromDb: lowerHex,

@@ -46,6 +46,12 @@ const arrayOf =
     );
   };
 const json = (text: string): unknown => JSON.parse(text);
+/** A point (SRID, then the WKB point) as Postgres prints it: `(x,y)`. */
+const pointText: Decoded = (v) => {
+  assert.ok(Buffer.isBuffer(v), `expected a Buffer, got ${typeof v}`);
+  const show = (n: number): string => (Object.is(n, -0) ? '-0' : String(n));
+  return `(${show(v.readDoubleLE(9))},${show(v.readDoubleLE(17))})`;
+};
 /** Elements of a 1-D array, in order, through a SQL function of `x`. */
 const eachElement = (fn: string): string =>
   `CASE WHEN c IS NOT NULL THEN to_json(ARRAY(SELECT ${fn} FROM unnest(c) WITH ORDINALITY AS u(x, n) ORDER BY n))::text END`;
@@ -524,9 +530,9 @@ const COLUMNS: readonly Column[] = [
   {
     name: 'pt',
     type: 'point',
-    avro: '?string',
+    avro: '?Point',
     values: [`'(1.5,-2)'`, `'(NaN,Infinity)'`, `'(-0,1e300)'`],
-    decoded: str,
+    decoded: pointText,
   },
   { name: 'ln', type: 'line', avro: '?string', values: [`'{1,-1,0}'`], decoded: str },
   { name: 'seg', type: 'lseg', avro: '?string', values: [`'[(0,0),(1,1)]'`], decoded: str },
