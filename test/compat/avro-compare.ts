@@ -6,6 +6,8 @@
  */
 
 export interface SchemaDifference {
+  /** The subject compared, for messages (`<topic>-value`). */
+  subject?: string;
   path: string;
   ours: unknown;
   debezium: unknown;
@@ -131,6 +133,9 @@ export function allows(entry: AllowedDifference, difference: SchemaDifference): 
 /** Describes differences for an assertion message. */
 export function describeDifferences(differences: readonly SchemaDifference[]): string {
   return differences
-    .map((d) => `  ${d.path}: ours ${JSON.stringify(d.ours)}, Debezium ${JSON.stringify(d.debezium)}`)
+    .map(
+      (d) =>
+        `  ${d.subject ? `${d.subject} ` : ''}${d.path}: ours ${JSON.stringify(d.ours)}, Debezium ${JSON.stringify(d.debezium)}`,
+    )
     .join('\n');
 }

@@ -145,21 +145,23 @@ export async function latestSchema(subject: string): Promise<unknown> {
 }
 
 /**
- * Compares our registered key and value schemas of a topic with Debezium's
- * of the same table: every difference must be allowed, and every allowed
- * difference must still occur (a fixed one leaves the list).
+ * Compares our registered key and value schemas of each topic with Debezium's
+ * of the same table (or transaction topic): every difference must be
+ * allowed, and every allowed difference must still occur in one of them (a
+ * fixed one leaves the list).
  */
 export async function assertOnlyAllowedDifferences(
-  ourTopic: string,
-  debeziumTopic: string,
+  pairs: ReadonlyArray<{ ours: string; debezium: string }>,
   allowed: readonly AllowedDifference[],
 ): Promise<void> {
   const differences: SchemaDifference[] = [];
-  for (const side of ['key', 'value']) {
-    const topics = [ourTopic, debeziumTopic];
-    const ours = normalizeSchema(await latestSchema(`${ourTopic}-${side}`), topics);
-    const theirs = normalizeSchema(await latestSchema(`${debeziumTopic}-${side}`), topics);
-    differences.push(...compareSchemas(ours, theirs));
+  for (const { ours, debezium } of pairs) {
+    for (const side of ['key', 'value']) {
+      const topics = [ours, debezium];
+      const mine = normalizeSchema(await latestSchema(`${ours}-${side}`), topics);
+      const theirs = normalizeSchema(await latestSchema(`${debezium}-${side}`), topics);
+      differences.push(...compareSchemas(mine, theirs).map((d) => ({ ...d, subject: `${ours}-${side}` })));
+    }
   }
   const unlisted = differences.filter((d) => !allowed.some((entry) => allows(entry, d)));
   const unused = allowed.filter((entry) => !differences.some((d) => allows(entry, d)));

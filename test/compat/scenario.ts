@@ -68,11 +68,12 @@ export function compatScenario<Context extends ConnectorTestContext>(options: {
       topics: topic,
       ...avroConverters({ register: false }),
     });
-    tributary = ctx.start();
+    tributary = ctx.start({ topics: { prefix: ctx.name, transactionMetadata: true } });
     tributaryOutcome = outcome(tributary);
     worker = await ConnectWorker.start((workDir) => ({
       debezium: {
         ...dialect.debeziumSource(ctx, dbzPrefix, workDir),
+        'provide.transaction.metadata': 'true',
         ...avroConverters({ register: true }),
         'topic.creation.default.replication.factor': '1',
         'topic.creation.default.partitions': '1',
@@ -135,9 +136,16 @@ export function compatScenario<Context extends ConnectorTestContext>(options: {
     assert.deepEqual(await describe(ctx.topic('types')), await describe(dbzTopic('types')));
   });
 
-  test('our registered schemas differ from Debezium’s only as documented', async () => {
-    // Every type, including those the sink cannot mirror even from Debezium's topics.
-    await assertOnlyAllowedDifferences(ctx.topic('all_types'), dbzTopic('all_types'), options.allowed);
-    await assertOnlyAllowedDifferences(ctx.topic('types'), dbzTopic('types'), options.allowed);
+  test('our registered schemas (tables, transaction topic) differ from Debezium’s only as documented', async () => {
+    // Every type (including those the sink cannot mirror even from Debezium's topics), and
+    // the BEGIN/END events of the streaming phase's transactions.
+    await assertOnlyAllowedDifferences(
+      [
+        { ours: ctx.topic('all_types'), debezium: dbzTopic('all_types') },
+        { ours: ctx.topic('types'), debezium: dbzTopic('types') },
+        { ours: `${ctx.name}.transaction`, debezium: `${dbzPrefix}.transaction` },
+      ],
+      options.allowed,
+    );
   });
 }

@@ -152,6 +152,10 @@ export class ConnectWorker implements AsyncDisposable {
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    // A test process that exits without stopping the worker takes it along.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     const worker = new ConnectWorker(dir, port, child);
