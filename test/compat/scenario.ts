@@ -17,6 +17,7 @@ import {
 } from './mirror.ts';
 import { avroConverters, ConnectWorker, type ConnectorConfig } from '../harness/connect-worker.ts';
 import type { ConnectorTestContext, RunningConnector } from '../harness/connector-context.ts';
+import { drain } from '../harness/drain.ts';
 import { outcome } from '../harness/waiting.ts';
 
 /** What a dialect supplies to the scenario. */
@@ -124,6 +125,21 @@ export function compatScenario<Context extends ConnectorTestContext>(options: {
     for (const statement of dialect.changesSql) await ctx.sql(statement);
     await debeziumMirrorEqualsSource('streaming');
     await ourMirrorEqualsSource('streaming');
+  });
+
+  test('our events carry Debezium’s ops, snapshot markers, tombstones and transaction blocks, in its order', async () => {
+    await debeziumMirrorEqualsSource('events');
+    await ourMirrorEqualsSource('events');
+    const summary = async (topic: string) =>
+      (await drain(topic)).map(({ key, value }) => ({
+        key: key ? String(key.id) : null,
+        op: value?.op ?? 'tombstone',
+        snapshot: value ? String(value.source.snapshot) : null,
+        transaction: value?.transaction
+          ? [value.transaction.total_order, value.transaction.data_collection_order].map(String)
+          : null,
+      }));
+    assert.deepEqual(await summary(ctx.topic('types')), await summary(dbzTopic('types')));
   });
 
   test('the sink creates the same column types from our topic as from Debezium’s', async () => {
