@@ -7,8 +7,14 @@
  */
 import pg from 'pg';
 import { POSTGRES_ALLOWED } from './allowed-differences.ts';
-import type { MirrorColumn, Rows } from './mirror.ts';
-import { createTableSql, insertRowsSql, renderedSelect } from './mirror.ts';
+import {
+  commonChangesSql,
+  createTableSql,
+  insertRowsSql,
+  renderedSelect,
+  type MirrorColumn,
+  type Rows,
+} from './mirror.ts';
 import { compatScenario } from './scenario.ts';
 import { PgTestContext } from '../harness/pg-context.ts';
 import { stackEnv } from '../harness/stack.ts';
@@ -206,14 +212,9 @@ compatScenario<PgTestContext>({
       insertRowsSql('all_types', ALL_TYPES, 1, quote),
     ],
     changesSql: [
-      `INSERT INTO types SELECT id + 10, ${COLUMNS.map((c) => quote(c.name)).join(', ')} FROM types WHERE id <= 2`,
+      ...commonChangesSql(COLUMNS, quote),
       "UPDATE types SET i4 = i4 + 1, vc = 'updated', ts = '2000-01-01 00:00:00', d = NULL, jsb = '[1]' WHERE id = 1",
-      `UPDATE types SET ${COLUMNS.filter((c) => !c.type.includes('NOT NULL'))
-        .map((c) => `${quote(c.name)} = NULL`)
-        .join(', ')} WHERE id = 2`,
       'UPDATE types SET i4 = 7, ch = NULL WHERE id = 5',
-      'DELETE FROM types WHERE id = 3',
-      'UPDATE types SET id = 40 WHERE id = 4',
       "BEGIN; UPDATE types SET i8 = 1 WHERE id = 11; UPDATE types SET i8 = 2, txt = 'twice' WHERE id = 11; COMMIT",
     ],
   },

@@ -13,7 +13,7 @@ import {
   type AllowedDifference,
   type SchemaDifference,
 } from './avro-compare.ts';
-import { registryRequest } from '../harness/registry.ts';
+import { stackEnv } from '../harness/stack.ts';
 
 /** A column of the mirrored table. */
 export interface MirrorColumn {
@@ -56,6 +56,24 @@ export function insertRowsSql(
     return `(${[String(i + 1), ...values].join(', ')})`;
   });
   return `INSERT INTO ${name} (id, ${columns.map((c) => quote(c.name)).join(', ')}) VALUES ${tuples.join(', ')}`;
+}
+
+/**
+ * The streaming phase's changes both dialects make: rows 1-2 copied as 11-12,
+ * every nullable column of row 2 set to NULL, row 3 deleted, row 4's key
+ * changed to 40.
+ */
+export function commonChangesSql(
+  columns: readonly MirrorColumn[],
+  quote: (name: string) => string,
+): string[] {
+  const nullable = columns.filter((c) => !c.type.includes('NOT NULL'));
+  return [
+    `INSERT INTO types SELECT id + 10, ${columns.map((c) => quote(c.name)).join(', ')} FROM types WHERE id <= 2`,
+    `UPDATE types SET ${nullable.map((c) => `${quote(c.name)} = NULL`).join(', ')} WHERE id = 2`,
+    'DELETE FROM types WHERE id = 3',
+    'UPDATE types SET id = 40 WHERE id = 4',
+  ];
 }
 
 /** The rows of a table as text, one SQL expression per column. */
@@ -127,21 +145,23 @@ export function rowDifferences(mirror: Rows, source: Rows): string {
   return lines.join('\n');
 }
 
-/** The schema registered latest under a subject, waiting up to a minute for its first version. */
+/**
+ * The schema registered latest under a subject, waiting up to a minute for
+ * its first version. (Asked for by name: the registry lists at most 1,000
+ * subjects, and the shared one holds more.)
+ */
 export async function latestSchema(subject: string): Promise<unknown> {
+  const url = `${stackEnv().registryUrl}/subjects/${encodeURIComponent(subject)}/versions/latest`;
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const subjects = (await registryRequest('GET', '/subjects')) as string[];
-    if (subjects.includes(subject)) break;
+  for (;;) {
+    const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+    if (response.ok) return JSON.parse(((await response.json()) as { schema: string }).schema) as unknown;
+    assert.ok(
+      response.status === 404 && Date.now() < deadline,
+      `${subject}: HTTP ${response.status} ${await response.text()}`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  const { schema } = (await registryRequest(
-    'GET',
-    `/subjects/${encodeURIComponent(subject)}/versions/latest`,
-  )) as {
-    schema: string;
-  };
-  return JSON.parse(schema) as unknown;
 }
 
 /**
