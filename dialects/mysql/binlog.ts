@@ -23,6 +23,8 @@ import {
   sameSchema,
   tableFromCatalog,
   tableFromTableMap,
+  withCatalogDefaults,
+  withoutDefaults,
   type MysqlTable,
 } from './table-schema.ts';
 
@@ -303,9 +305,17 @@ export class MysqlBinlogStream {
       }
       table = await tableFromCatalog(this.options.catalog, id);
     }
-    this.tablesById.set(event.tableId, table);
     const key = tableKey(id);
     const previous = this.announced.get(key);
+    if (previous && sameSchema(withoutDefaults(previous), withoutDefaults(table.schema))) {
+      // The same version: keep the defaults it was announced with (a TABLE_MAP has none).
+      this.tablesById.set(event.tableId, table);
+      return;
+    }
+    if (table.columns.every((column) => column.defaultText === undefined)) {
+      table = await withCatalogDefaults(this.options.catalog, table);
+    }
+    this.tablesById.set(event.tableId, table);
     if (!previous || !sameSchema(previous, table.schema)) {
       this.announced.set(key, table.schema);
       await this.queue.push({ kind: 'schema', table: table.schema });

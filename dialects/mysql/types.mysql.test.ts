@@ -540,7 +540,8 @@ describe('MySQL types against MariaDB: binlog and snapshot agree with the databa
     assert.deepEqual(fromBinlog.primaryKey, ['id']);
     assert.equal(fromBinlog.columns.length, fromCatalog.length);
     for (let i = 0; i < fromCatalog.length; i++) {
-      const catalog = fromCatalog[i]!;
+      // Defaults are not in the binlog: both roads take them from information_schema.
+      const { defaultText: _, ...catalog } = fromCatalog[i]!;
       const binlog = fromBinlog.columns[i]!;
       if (BINARY_IN_BINLOG.has(catalog.name)) {
         assert.deepEqual({ ...binlog, dataType: catalog.dataType }, catalog, catalog.name);

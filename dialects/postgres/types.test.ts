@@ -11,7 +11,7 @@ import {
   TIMESTAMP_NEG_INFINITY,
 } from './temporal-text.ts';
 import { columnTypeFor, parserFor, parseText } from './types.ts';
-import { notNullParser } from './table-schema.ts';
+import { constantDefault, notNullParser } from './table-schema.ts';
 
 const t = builtinType;
 /** typmod of numeric(p,s), as Postgres stores it. */
@@ -569,5 +569,21 @@ describe('NOT NULL numeric columns', () => {
         /amount of app\.prices is NOT NULL/.test(error.message) &&
         /DROP NOT NULL/.test(error.fix ?? ''),
     );
+  });
+});
+
+describe('column defaults', () => {
+  test('constant DEFAULT expressions become canonical values; NULL and functions none', () => {
+    assert.equal(constantDefault(`'it''s'::text`, parserFor(t('text'))), "it's");
+    assert.equal(constantDefault(`'x'::character varying`, parserFor(t('varchar'))), 'x');
+    assert.equal(constantDefault('42', parserFor(t('int4'))), 42);
+    assert.equal(constantDefault('(-1.5)', parserFor(t('numeric'))), '-1.5');
+    assert.equal(constantDefault(`'-7'::integer`, parserFor(t('int4'))), -7);
+    assert.equal(constantDefault('true', parserFor(t('bool'))), true);
+    assert.equal(constantDefault(`'2024-01-02'::date`, parserFor(t('date'))), 19724);
+    for (const none of [null, 'now()', `nextval('s'::regclass)`, 'NULL::text', 'CURRENT_TIMESTAMP']) {
+      assert.equal(constantDefault(none, parserFor(t('text'))), undefined, String(none));
+    }
+    assert.equal(constantDefault(`'nope'::date`, parserFor(t('date'))), undefined, 'unparsable: none');
   });
 });

@@ -288,3 +288,72 @@ test('source fields that clash or are not Avro names are refused', () => {
   const invalid = [{ name: 'server-id', type: { kind: 'int64' }, nullable: false }] as const;
   assert.throws(() => buildTableSchemas(small, { ...options, sourceFields: invalid }), /"server-id"/);
 });
+
+test('a constant column default is connect.default and the field default, its branch first when nullable', () => {
+  const table = {
+    ...small,
+    columns: [
+      { name: 'id', type: { kind: 'int32' }, nullable: false, sourceType: 'integer', default: 7 },
+      { name: 'txt', type: { kind: 'string' }, nullable: false, sourceType: 'text', default: 'x' },
+      { name: 'qty', type: { kind: 'int16' }, nullable: true, sourceType: 'smallint', default: 5 },
+      {
+        name: 'price',
+        type: { kind: 'decimal', precision: 10, scale: 2 },
+        nullable: false,
+        sourceType: 'numeric(10,2)',
+        default: '1.50',
+      },
+      {
+        name: 'at',
+        type: { kind: 'timestamp-micros', precision: 0 },
+        nullable: false,
+        sourceType: 'timestamp',
+        default: 0n,
+      },
+      { name: 'note', type: { kind: 'string' }, nullable: true, sourceType: 'text' },
+    ],
+  } as const satisfies typeof small;
+  const { value, key } = buildTableSchemas(table, { ...options, topic: 't' });
+  assert.deepEqual(value.fields, [
+    { name: 'id', type: { type: 'int', 'connect.default': 7 }, default: 7 },
+    { name: 'txt', type: { type: 'string', 'connect.default': 'x' }, default: 'x' },
+    {
+      name: 'qty',
+      type: [{ type: 'int', 'connect.type': 'int16', 'connect.default': 5 }, 'null'],
+      default: 5,
+    },
+    {
+      name: 'price',
+      type: {
+        type: 'bytes',
+        scale: 2,
+        precision: 10,
+        'connect.version': 1,
+        'connect.parameters': { scale: '2', 'connect.decimal.precision': '10' },
+        'connect.default': '\u0000\u0096',
+        'connect.name': 'org.apache.kafka.connect.data.Decimal',
+        logicalType: 'decimal',
+      },
+      default: '\u0000\u0096',
+    },
+    {
+      name: 'at',
+      type: {
+        type: 'string',
+        'connect.version': 1,
+        'connect.default': '1970-01-01T00:00:00Z',
+        'connect.name': 'io.debezium.time.ZonedTimestamp',
+      },
+      default: '1970-01-01T00:00:00Z',
+    },
+    { name: 'note', type: ['null', 'string'], default: null },
+  ]);
+  assert.deepEqual(key!.fields, [{ name: 'id', type: { type: 'int', 'connect.default': 7 }, default: 7 }]);
+  // avsc reads the defaults back as canonical values.
+  const type = avro.Type.forSchema(value as Schema, avroTypeOptions({ assertLogicalTypes: true }));
+  const fields = (type as unknown as { fields: Array<{ name: string; defaultValue(): unknown }> }).fields;
+  assert.deepEqual(
+    fields.map((f) => f.defaultValue()),
+    [7, 'x', 5, '1.50', 0n, null],
+  );
+});

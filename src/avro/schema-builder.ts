@@ -7,7 +7,10 @@
 import type { SourceField } from '../core/change-event.ts';
 import { TributaryError } from '../core/errors.ts';
 import { tableKey, type ColumnType, type StringSemantic, type TableSchema } from '../core/schema.ts';
+import avro from 'avsc';
+import type { Schema } from 'avsc';
 import { FRACTION_DIGITS, VARIABLE_SCALE_DECIMAL } from './debezium-types.ts';
+import { avroTypeOptions } from './logical-types.ts';
 import { avroFieldNames, avroNamespace, isValidAvroName } from './names.ts';
 
 export type AvroSchema = string | AvroSchema[] | AvroObject;
@@ -18,7 +21,7 @@ export interface AvroObject {
 export interface AvroField {
   name: string;
   type: AvroSchema;
-  default?: null | string;
+  default?: unknown;
 }
 export interface AvroRecord extends AvroObject {
   type: 'record';
@@ -172,9 +175,51 @@ function isMillis(precision: number | undefined): boolean {
   return precision !== undefined && precision <= 3;
 }
 
-export function avroField(name: string, type: ColumnType, nullable: boolean): AvroField {
+/**
+ * A column's field: `["null", T]` with default null when nullable. A column
+ * with a constant default gets it as Connect's Avro converters write one:
+ * `connect.default` on the type, the field's `default`, and for a nullable
+ * column the default's branch first (`[T, "null"]`).
+ */
+export function avroField(name: string, type: ColumnType, nullable: boolean, value?: unknown): AvroField {
   const avroType = avroTypeOf(type);
-  return nullable ? { name, type: ['null', avroType], default: null } : { name, type: avroType };
+  const json = value === undefined || value === null ? undefined : avroDefaultOf(avroType, value);
+  if (json === undefined) {
+    return nullable ? { name, type: ['null', avroType], default: null } : { name, type: avroType };
+  }
+  const withDefault = withConnectDefault(avroType, json);
+  return { name, type: nullable ? [withDefault, 'null'] : withDefault, default: json };
+}
+
+/** The Avro JSON of a canonical value of `avroType`, or undefined when it has none (records, arrays). */
+function avroDefaultOf(avroType: AvroSchema, value: unknown): unknown {
+  if (
+    typeof avroType === 'object' &&
+    !Array.isArray(avroType) &&
+    ['record', 'array'].includes(avroType.type as string)
+  )
+    return undefined;
+  try {
+    return JSON.parse(avro.Type.forSchema(avroType as Schema, avroTypeOptions()).toString(value));
+  } catch {
+    return undefined;
+  }
+}
+
+/** `avroType` with `connect.default`, where Connect's Avro converters put it: before `connect.name`. */
+function withConnectDefault(avroType: AvroSchema, json: unknown): AvroObject {
+  if (typeof avroType === 'string' || Array.isArray(avroType))
+    return { type: avroType, 'connect.default': json };
+  const out: AvroObject = { type: avroType.type };
+  for (const [key, entry] of Object.entries(avroType)) {
+    if ((key === 'connect.name' || key === 'logicalType') && !('connect.default' in out))
+      out['connect.default'] = json;
+    out[key] = entry;
+  }
+  if (!('connect.default' in out)) out['connect.default'] = json;
+  const fractionDigits = (avroType as unknown as Record<symbol, unknown>)[FRACTION_DIGITS];
+  if (fractionDigits !== undefined) Object.defineProperty(out, FRACTION_DIGITS, { value: fractionDigits });
+  return out;
 }
 
 /**
@@ -248,7 +293,9 @@ export function buildValueSchema(
     name: 'Value',
     namespace,
     fields: referToRepeatedNames(
-      table.columns.map((column) => avroField(fieldNames.get(column.name)!, column.type, column.nullable)),
+      table.columns.map((column) =>
+        avroField(fieldNames.get(column.name)!, column.type, column.nullable, column.default),
+      ),
     ),
     'connect.name': `${namespace}.Value`,
   };
@@ -270,7 +317,7 @@ export function buildKeySchema(
         { code: 'CONFIG_INVALID', fix: `name existing columns in topics.keyColumns."${tableKey(table.id)}"` },
       );
     }
-    return avroField(fieldNames.get(name)!, column.type, column.nullable);
+    return avroField(fieldNames.get(name)!, column.type, column.nullable, column.default);
   });
   return {
     type: 'record',

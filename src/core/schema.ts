@@ -96,6 +96,11 @@ export interface ColumnSchema {
   nullable: boolean;
   /** The database's own spelling of the type, e.g. `numeric(10,2)` or `bigint unsigned`. */
   sourceType: string;
+  /**
+   * The canonical value of the column's DEFAULT, when that is a constant
+   * (Debezium's `connect.default`); absent for no default or an expression.
+   */
+  default?: unknown;
 }
 
 export interface TableSchema {

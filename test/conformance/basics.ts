@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ConnectorTestContext } from '../harness/connector-context.ts';
 import { EventCollector } from '../harness/kafka-events.ts';
+import { latestValueSchema, subjectVersions } from '../harness/registry.ts';
 
 export function basicsSuite(open: () => Promise<ConnectorTestContext>): void {
   test('snapshot rows arrive as r events, then inserts, updates and deletes stream with before and after images', async () => {
@@ -100,11 +101,15 @@ export function basicsSuite(open: () => Promise<ConnectorTestContext>): void {
     );
     assert.equal(typeof end!['ts_ms'], 'bigint');
     assert.equal(markers()[0]!.key?.['id'], id);
-    // The change events name the same transaction; the snapshot has none.
-    const streamed = events.changes().filter((e) => e.topic !== txTopic && e.value.op !== 'r');
+    // The change events name their transactions (topics interleave in any order); the snapshot none.
+    const changes = () => events.changes().filter((e) => e.topic !== txTopic && e.value.op !== 'r');
+    await events.waitFor(() => changes().length >= 4, 60_000, 'the four streamed changes');
+    const streamed = changes();
+    const ids = streamed.map((e) => e.value.transaction?.id);
+    assert.equal(ids.filter((x) => x === id).length, 3);
     assert.deepEqual(
-      streamed.slice(0, 3).map((e) => e.value.transaction?.id),
-      [id, id, id],
+      streamed.filter((e) => e.value.op === 'd').map((e) => e.value.transaction?.id),
+      [begin2!['id']],
     );
     assert.equal(begin2!['status'], 'BEGIN');
     assert.notEqual(begin2!['id'], id);
@@ -113,6 +118,32 @@ export function basicsSuite(open: () => Promise<ConnectorTestContext>): void {
       events.changes().filter((e) => e.topic === txTopic).length,
       4,
       'a snapshot writes no transaction events',
+    );
+    await connector.stop();
+  });
+
+  test('constant column defaults are connect.default in the registered schema, from the snapshot and the stream alike', async () => {
+    await using ctx = await open();
+    await ctx.sql(
+      `CREATE TABLE prices (id int PRIMARY KEY, label varchar(20) NOT NULL DEFAULT 'it''s', qty int DEFAULT 5, note varchar(5))`,
+    );
+    await ctx.sql(`INSERT INTO prices (id) VALUES (1)`);
+    const connector = ctx.start();
+    const topic = ctx.topic('prices');
+    await using events = await EventCollector.open([topic]);
+    await events.waitFor((seen) => seen.length >= 1, 60_000, 'the snapshot');
+    await ctx.sql(`INSERT INTO prices (id, note) VALUES (2, 'n')`);
+    await events.waitFor((seen) => seen.length >= 2, 60_000, 'the streamed insert');
+
+    const fields = await latestValueSchema(topic);
+    assert.deepEqual(fields.get('label'), { type: 'string', 'connect.default': "it's" });
+    assert.deepEqual(fields.get('qty'), [{ type: 'int', 'connect.default': 5 }, 'null']);
+    assert.deepEqual(fields.get('note'), ['null', 'string']);
+    assert.deepEqual({ ...events.changes()[1]!.value.after }, { id: 2, label: "it's", qty: 5, note: 'n' });
+    assert.deepEqual(
+      await subjectVersions(`${topic}-value`),
+      [1],
+      'one schema for the snapshot and the stream',
     );
     await connector.stop();
   });

@@ -7,7 +7,9 @@ export function avroSummary(schema: unknown): string {
   if (typeof schema === 'string') return schema.startsWith('io.debezium.') ? lastPart(schema) : schema;
   if (Array.isArray(schema)) {
     const [first, second] = schema as unknown[];
-    return schema.length === 2 && first === 'null' ? `?${avroSummary(second)}` : JSON.stringify(schema);
+    if (schema.length === 2 && first === 'null') return `?${avroSummary(second)}`;
+    // A nullable column with a default puts the default's branch first.
+    return schema.length === 2 && second === 'null' ? `?${avroSummary(first)}` : JSON.stringify(schema);
   }
   const s = schema as Record<string, unknown>;
   if (s['type'] === 'array') return `array<${avroSummary(s['items'])}>`;
