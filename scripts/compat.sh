@@ -9,7 +9,7 @@
 #
 # COMPAT_DIR defaults to .compat/ in the repository. A directory that already
 # holds the versions of scripts/compat/pom.xml is left alone, so only the first
-# run downloads (about 150 MB, once per ~/.m2).
+# run downloads (about 140 MB, once per ~/.m2).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
