@@ -107,6 +107,7 @@ async function run(config: Config, logger: Logger): Promise<number> {
           health: {
             live: () => state.live,
             ready: () => state.streaming,
+            notReadyReason: () => state.problem ?? 'taking the snapshot or connecting',
           },
         });
   const controller = new AbortController();

@@ -9,8 +9,9 @@ import { SchemaRegistryClient } from './avro/registry.ts';
 import { createTransactionEventEncoder } from './avro/transaction-events.ts';
 import { createKafka } from './kafka/kafka-client.ts';
 import { readCommittedOffset } from './kafka/offset-store.ts';
+import { backoffDelay } from './core/backoff.ts';
 import { TopicManager } from './kafka/topics.ts';
-import type { TransactionalSink } from './kafka/transactional-sink.ts';
+import { isKafkaJsError, kafkaError, type TransactionalSink } from './kafka/transactional-sink.ts';
 import type { Metrics } from './observe/metrics.ts';
 import { createDialect } from './dialects.ts';
 import { VERSION } from './version.ts';
@@ -21,6 +22,8 @@ export interface RunState {
   streaming: boolean;
   /** When the last Kafka transaction committed (ms since the epoch). */
   lastCommitAt: number;
+  /** While retrying: the failure being retried, in one line. */
+  problem?: string | null;
 }
 
 export interface RunOptions {
@@ -31,7 +34,6 @@ export interface RunOptions {
   state?: RunState;
 }
 
-const MAX_BACKOFF_MS = 30_000;
 const LAG_POLL_MS = 10_000;
 
 /**
@@ -45,6 +47,8 @@ export async function runConnector(options: RunOptions): Promise<void> {
   const state = options.state ?? { live: true, streaming: false, lastCommitAt: 0 };
   const dialect = createDialect(config, logger, metrics);
   let failures = 0;
+  /** When the current run of failures began (null: the last attempt got to commit). */
+  let failingSince: number | null = null;
 
   while (!signal.aborted) {
     const kafka = createKafka(config.kafka, logger);
@@ -117,6 +121,8 @@ export async function runConnector(options: RunOptions): Promise<void> {
           onEvents: (table, op, count) => metrics.events.inc({ table, op }, count),
           onCommit: (info) => {
             failures = 0;
+            failingSince = null;
+            state.problem = null;
             state.lastCommitAt = Date.now();
             const streaming = !('snapshot' in info.offset);
             state.streaming = streaming;
@@ -138,12 +144,26 @@ export async function runConnector(options: RunOptions): Promise<void> {
     } catch (error) {
       state.streaming = false;
       metrics.streaming.set(0);
-      const failure = error instanceof TributaryError ? error : null;
+      const failure = asTributaryError(error);
       metrics.errors.inc({ code: failure?.code ?? 'UNEXPECTED' });
       if (signal.aborted) break;
-      if (!failure?.retriable) throw error;
+      if (!failure?.retriable) throw failure ?? error;
       failures += 1;
-      const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(failures, 6));
+      failingSince ??= Date.now();
+      const failingForMs = Date.now() - failingSince;
+      const { giveUpAfterMs } = config.retry;
+      if (giveUpAfterMs > 0 && failingForMs >= giveUpAfterMs) {
+        throw new TributaryError(
+          `gave up after ${Math.round(failingForMs / 1000)} s of failures (retry.giveUpAfterMs): ${failure.message}`,
+          {
+            code: failure.code,
+            fix: 'fix what the message names; retry.giveUpAfterMs sets how long Tributary retries (0: forever)',
+            cause: failure,
+          },
+        );
+      }
+      const backoff = backoffDelay(failures, config.retry);
+      state.problem = failure.message;
       logger.warn({ code: failure.code, retryInMs: backoff, attempt: failures }, failure.message);
       await sleep(backoff, undefined, { signal }).catch(() => {});
     } finally {
@@ -153,4 +173,15 @@ export async function runConnector(options: RunOptions): Promise<void> {
       await admin.disconnect().catch(() => {});
     }
   }
+}
+
+/**
+ * Our own errors as they are; kafkajs errors from outside the sink (the admin
+ * client, the offsets reader) classified like the sink's; anything else is a
+ * bug and stays unclassified.
+ */
+function asTributaryError(error: unknown): TributaryError | null {
+  if (error instanceof TributaryError) return error;
+  if (isKafkaJsError(error)) return kafkaError(error);
+  return null;
 }

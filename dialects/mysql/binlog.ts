@@ -21,6 +21,7 @@ import { BINLOG_CONNECTION_OPTIONS } from './types.ts';
 import {
   binlogRow,
   sameSchema,
+  sameTable,
   tableFromCatalog,
   tableFromTableMap,
   withCatalogDefaults,
@@ -102,6 +103,12 @@ export class MysqlBinlogStream {
   private readonly raw: AnyBinlogEvent[] = [];
   private readonly tablesById = new Map<number, MysqlTable>();
   private readonly announced = new Map<string, TableSchema>();
+  /**
+   * The latest version of each table, kept across TABLE_MAP events (one per
+   * transaction) while its columns stay the same, so its value parsers, and
+   * their once-per-column loss warnings, are not made anew per transaction.
+   */
+  private readonly latestTables = new Map<string, MysqlTable>();
   private readonly executed: ExecutedGtids | null;
   private file: string;
   private tx: OpenTransaction | null = null;
@@ -306,6 +313,10 @@ export class MysqlBinlogStream {
       table = await tableFromCatalog(this.options.catalog, id);
     }
     const key = tableKey(id);
+    const latest = this.latestTables.get(key);
+    if (latest && sameTable(latest, table)) table = latest;
+    else this.latestTables.set(key, table);
+    this.tablesById.set(event.tableId, table);
     const previous = this.announced.get(key);
     if (previous && sameSchema(withoutDefaults(previous), withoutDefaults(table.schema))) {
       // The same version: keep the defaults it was announced with (a TABLE_MAP has none).

@@ -135,3 +135,8 @@ export function snapshotRow(table: MysqlTable, values: readonly unknown[]): Row 
 export function sameSchema(a: TableSchema, b: TableSchema): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/** Two versions of a table read values alike: same schema, same column descriptions. */
+export function sameTable(a: MysqlTable, b: MysqlTable): boolean {
+  return sameSchema(a.schema, b.schema) && JSON.stringify(a.columns) === JSON.stringify(b.columns);
+}

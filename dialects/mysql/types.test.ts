@@ -150,10 +150,10 @@ describe('floating point', () => {
     both(column('float', 'float'), 1234.5670166015625, 1234.567, 1234.5670166015625);
   });
 
-  test('double is exact (the server prints the shortest round-trip text)', () => {
+  test('double is exact (selected as DOUBLE, whose text is the shortest round trip, even for DOUBLE(m,d))', () => {
     const c = column('double', 'double');
     assert.deepEqual(columnTypeFor(c).type, { kind: 'float64' });
-    assert.equal(snapshotSelectExpression(c), '`c`');
+    assert.equal(snapshotSelectExpression(c), 'CAST(`c` AS DOUBLE) AS `c`');
     both(c, 5e-324, 5e-324, 5e-324);
     both(c, -1.7976931348623157e308, -1.7976931348623157e308, -1.7976931348623157e308);
     both(c, 0.1, 0.1, 0.1);
@@ -474,15 +474,30 @@ describe('connection options and select list', () => {
     );
   });
 
+  test('typeCast hands DOUBLE and FLOAT over as their text, which Number() converts exactly', () => {
+    const field = (type: string) =>
+      ({
+        type,
+        string: () => '958721.3352067961',
+        buffer: () => Buffer.alloc(0),
+      }) as unknown as TypeCastField;
+    for (const type of ['DOUBLE', 'FLOAT']) {
+      const value = SNAPSHOT_CONNECTION_OPTIONS.typeCast(field(type), () => 958721.335206796);
+      assert.equal(value, '958721.3352067961', type);
+    }
+    assert.equal(snapshot(column('double', 'double'), '958721.3352067961'), 958721.3352067961);
+  });
+
   test('select list quotes names and casts where the plain text would lose', () => {
     const columns = [
       column('int', 'int', { name: 'id' }),
       column('float', 'float', { name: 'we`ird' }),
       column('inet6', 'binary(16)', { name: 'ip' }),
+      column('double', 'double', { name: 'd' }),
     ];
     assert.equal(
       snapshotSelectList(columns),
-      '`id`, CAST(`we``ird` AS DOUBLE) AS `we``ird`, CAST(`ip` AS BINARY(16)) AS `ip`',
+      '`id`, CAST(`we``ird` AS DOUBLE) AS `we``ird`, CAST(`ip` AS BINARY(16)) AS `ip`, CAST(`d` AS DOUBLE) AS `d`',
     );
   });
 

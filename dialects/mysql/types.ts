@@ -56,7 +56,7 @@ export const SNAPSHOT_CONNECTION_OPTIONS = {
   bigNumberStrings: true,
   decimalNumbers: false,
   jsonStrings: true,
-  typeCast: rawGeometry,
+  typeCast: exactSnapshotValue,
 } as const satisfies ConnectionOptions;
 
 /** Run once on the snapshot connection: TIMESTAMP values are printed in UTC. */
@@ -76,9 +76,22 @@ export const BINLOG_CONNECTION_OPTIONS = {
   decimalNumbers: false,
 } as const satisfies ConnectionOptions;
 
-/** mysql2 parses GEOMETRY into {x, y} objects and drops the SRID; we keep its bytes. */
-function rawGeometry(field: TypeCastField, next: TypeCastNext): unknown {
-  return field.type === 'GEOMETRY' ? field.buffer() : next();
+/**
+ * Where mysql2's own conversion of the text protocol loses, take the raw value:
+ * - GEOMETRY: mysql2 parses it into {x, y} objects and drops the SRID; we keep its bytes;
+ * - DOUBLE and FLOAT: mysql2's float parser is not correctly rounded (the server's
+ *   `958721.3352067961` became 958721.335206796); the text goes to `Number` instead.
+ */
+function exactSnapshotValue(field: TypeCastField, next: TypeCastNext): unknown {
+  switch (field.type) {
+    case 'GEOMETRY':
+      return field.buffer();
+    case 'DOUBLE':
+    case 'FLOAT':
+      return field.string('ascii');
+    default:
+      return next();
+  }
 }
 
 const MICROS_PER_SECOND = 1_000_000n;
@@ -126,12 +139,15 @@ export function valueParsers(
 /**
  * How the snapshot selects a column, e.g. `` `name` `` or
  * `` CAST(`f` AS DOUBLE) AS `f` ``: FLOAT's text output has only 6 significant
- * digits (MariaDB prints 1.2345678 as `1.23457`), its DOUBLE is exact; MariaDB
+ * digits (MariaDB prints 1.2345678 as `1.23457`) and DOUBLE(m,d)'s only d
+ * decimals (the stored -0.35802999999999996 of a DOUBLE(30,8) as
+ * `-0.35803000`), while a plain DOUBLE's text is exact; MariaDB
  * UUID/INET4/INET6 are read as the bytes the binlog carries.
  */
 export function snapshotSelectExpression(column: MysqlColumn): string {
   const name = quoteIdentifier(column.name);
-  if (column.dataType === 'float') return `CAST(${name} AS DOUBLE) AS ${name}`;
+  if (column.dataType === 'float' || column.dataType === 'double')
+    return `CAST(${name} AS DOUBLE) AS ${name}`;
   if (MARIADB_BINARY_TYPES.has(column.dataType))
     return `CAST(${name} AS ${column.columnType.toUpperCase()}) AS ${name}`;
   return name;

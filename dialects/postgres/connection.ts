@@ -39,6 +39,25 @@ export async function connect(options: PgConnectionOptions, replication = false)
   return client;
 }
 
+/** What catalog lookups need of a connection: a client, or the on-demand pool below. */
+export type Queryable = Pick<pg.ClientBase, 'query'>;
+
+/** How long the catalog connection may sit idle before it closes. */
+const CATALOG_IDLE_MS = 2_000;
+
+/**
+ * A catalog connection that exists only while it is used: one connection at
+ * most, closed after a short idle time. A smart shutdown of the server waits
+ * for every regular session to end, so a connection held open while we stream
+ * would hold that shutdown open for as long as we run.
+ */
+export function catalogPool(options: PgConnectionOptions): pg.Pool & Queryable {
+  const pool = new pg.Pool({ ...clientConfig(options), max: 1, idleTimeoutMillis: CATALOG_IDLE_MS });
+  // An idle connection that drops must not crash the process: the next query reconnects or fails.
+  pool.on('error', () => {});
+  return pool;
+}
+
 /** Query options that keep every column as the server's text, never pg's JS conversions. */
 export const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
 

@@ -4,7 +4,14 @@ import type { SourceField, SourceMessage, SourceOffset } from '../../src/core/ch
 import type { ChangeStream, CheckProblem, Dialect, OpenOptions } from '../../src/core/dialect.ts';
 import { TributaryError } from '../../src/core/errors.ts';
 import { tableFilter, type TableSelection } from '../../src/core/table-filter.ts';
-import { connect, pgError, quoteIdent, type PgConnectionOptions } from './connection.ts';
+import {
+  catalogPool,
+  connect,
+  pgError,
+  quoteIdent,
+  type PgConnectionOptions,
+  type Queryable,
+} from './connection.ts';
 import { snapshotMessages, type SnapshotProgress } from '../../src/core/snapshot.ts';
 import { snapshotTable } from './snapshot.ts';
 import { lsnToBigInt } from './lsn.ts';
@@ -89,7 +96,7 @@ async function openStream(
   { offset, signal }: OpenOptions,
 ): Promise<ChangeStream> {
   const { logger, slot } = options;
-  const catalog = await connect(options.connection);
+  const catalog = catalogPool(options.connection);
   // Connections that live only while a snapshot is read: the one holding the
   // exported snapshot's slot creation, and the reader.
   const snapshotClients: pg.Client[] = [];
@@ -234,7 +241,7 @@ async function openStream(
 function snapshotOf(
   options: PostgresDialectOptions,
   reader: pg.Client,
-  catalog: pg.Client,
+  catalog: Queryable,
   types: PgTypeResolver,
   ids: ReadonlyArray<{ schema: string; table: string }>,
   database: string,

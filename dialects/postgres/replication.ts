@@ -1,12 +1,12 @@
-import type pg from 'pg';
 import type { Logger } from 'pino';
 import { LogicalReplicationService, PgoutputPlugin } from 'pg-logical-replication';
+import { BinaryReader } from 'pg-logical-replication/dist/output-plugins/pgoutput/binary-reader.js';
 import type { SourceMessage } from '../../src/core/change-event.ts';
 import type { TableId } from '../../src/core/schema.ts';
 import { AsyncQueue } from '../../src/core/async-queue.ts';
 import { TributaryError } from '../../src/core/errors.ts';
-import { clientConfig, pgError, type PgConnectionOptions } from './connection.ts';
-import { lsnToBigInt } from './lsn.ts';
+import { clientConfig, pgError, type PgConnectionOptions, type Queryable } from './connection.ts';
+import { bigIntToLsn, lsnToBigInt } from './lsn.ts';
 import { describeTable, toRow, type PgTable, type PgTypeResolver } from './table-schema.ts';
 
 type Tuple = Record<string, string | null | undefined>;
@@ -30,12 +30,22 @@ type PgoutputMessage =
   | { tag: 'origin' | 'message' };
 
 /**
+ * pg-logical-replication 2.5.0 decodes every string of the protocol (column
+ * text, names) with a default `TextDecoder`, which drops a leading U+FEFF as
+ * a byte-order mark: a text value starting with it lost it in `c`/`u` events
+ * while the snapshot kept it. It is data; decode UTF-8 as it is (still not
+ * fatal on invalid bytes, as the library chose).
+ */
+const verbatimUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+BinaryReader.prototype.decodeText = (bytes: Uint8Array) => verbatimUtf8.decode(bytes);
+
+/**
  * pg-logical-replication's parser converts column text through pg's global
  * type parsers, which lose microseconds among other things. We keep its
  * parser but make every column's converter the identity, so values stay text
  * for our own type code.
  */
-function textKeepingPlugin(publication: string): PgoutputPlugin {
+export function textKeepingPlugin(publication: string): PgoutputPlugin {
   const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [publication], messages: false });
   const parser = (
     plugin as unknown as { parser: { readRelationColumn: (reader: unknown) => Record<string, unknown> } }
@@ -51,8 +61,8 @@ export interface ReplicationOptions {
   publication: string;
   /** Stream transactions that commit after this LSN. */
   startLsn: string;
-  /** A regular connection for catalog lookups when a Relation message arrives. */
-  catalog: pg.Client;
+  /** Catalog lookups when a Relation message arrives. */
+  catalog: Queryable;
   types: PgTypeResolver;
   database: string;
   heartbeatIntervalMs: number;
@@ -64,14 +74,20 @@ export interface ReplicationOptions {
  * Streams the slot into a bounded queue of source messages. The socket pauses
  * while the queue is full. Nothing is acknowledged until `acknowledge` is
  * called with an offset whose Kafka transaction committed; keepalives are
- * answered with that last acknowledged LSN.
+ * answered with that last acknowledged LSN, or with the keepalive's own WAL
+ * end when nothing is in flight (see `onKeepalive`).
  */
 export class PgReplicationStream {
   readonly queue: AsyncQueue<SourceMessage>;
   private readonly options: ReplicationOptions;
   private readonly service: LogicalReplicationService;
   private readonly tables = new Map<number, PgTable>();
-  private acknowledgedLsn: string;
+  /** The highest offset LSN whose Kafka transaction committed. */
+  private committedLsn: bigint;
+  /** The highest offset LSN handed to the pipeline (commits and heartbeats). */
+  private queuedLsn: bigint;
+  /** The highest LSN confirmed to the server; never moves back. */
+  private confirmedLsn: bigint;
   private inTransaction = false;
   private txId: bigint | null = null;
   /** The commit LSN of the last transaction seen (decimal), for `source.sequence`. */
@@ -81,7 +97,7 @@ export class PgReplicationStream {
 
   constructor(options: ReplicationOptions) {
     this.options = options;
-    this.acknowledgedLsn = options.startLsn;
+    this.committedLsn = this.queuedLsn = this.confirmedLsn = lsnToBigInt(options.startLsn);
     this.queue = new AsyncQueue(options.queueCapacity ?? 10_000);
     this.service = new LogicalReplicationService(clientConfig(options.connection), {
       acknowledge: { auto: false, timeoutSeconds: 0 },
@@ -116,8 +132,19 @@ export class PgReplicationStream {
   }
 
   async acknowledge(lsn: string): Promise<void> {
-    this.acknowledgedLsn = lsn;
-    if (!this.stopped) await this.service.acknowledge(lsn);
+    const value = lsnToBigInt(lsn);
+    if (value > this.committedLsn) this.committedLsn = value;
+    await this.confirm(value);
+  }
+
+  /** Tells the server that WAL up to `lsn` may be released (write, flush and apply positions). */
+  private async confirm(lsn: bigint): Promise<void> {
+    if (lsn > this.confirmedLsn) this.confirmedLsn = lsn;
+    if (this.stopped) return;
+    // pg-logical-replication (2.5.0) reports the LSN it is given plus one. A
+    // walsender shutting down waits until the confirmed flush position equals
+    // what it sent exactly, so hand it one less to report the position itself.
+    await this.service.acknowledge(bigIntToLsn(this.confirmedLsn - 1n));
   }
 
   async stop(): Promise<void> {
@@ -147,20 +174,36 @@ export class PgReplicationStream {
 
   private onKeepalive(lsn: string, shouldRespond: boolean): void {
     if (this.stopped) return;
-    if (shouldRespond) void this.service.acknowledge(this.acknowledgedLsn).catch(() => {});
-    // A keepalive's LSN covers everything already sent; it is a safe resume
-    // point only when no message before it is still being handled.
+    // A keepalive's LSN is the end of the WAL the server has sent, so every
+    // message before it is already here. When none of them is still being
+    // handled and every offset handed on has committed to Kafka, nothing up
+    // to that LSN is owed to Kafka: it is a safe resume point.
     const internals = this.service as unknown as { _messageQueue: unknown[]; _processing: boolean };
     const idle =
       !this.inTransaction &&
       internals._messageQueue.length === 0 &&
       !internals._processing &&
-      this.queue.size === 0;
+      this.queue.size === 0 &&
+      this.committedLsn >= this.queuedLsn;
+    // Confirm it when asked. A server shutting down (fast or smart) waits
+    // until its walsender's client confirms all the WAL it sent, up to the
+    // shutdown checkpoint; confirming only commit positions would hold the
+    // shutdown open for as long as we stay connected.
+    if (shouldRespond) {
+      void this.confirm(idle ? lsnToBigInt(lsn) : this.confirmedLsn).catch(() => {});
+    }
     const interval = this.options.heartbeatIntervalMs; // 0: heartbeats off
     if (idle && interval > 0 && Date.now() - this.lastHeartbeatAt >= interval) {
       this.lastHeartbeatAt = Date.now();
+      this.queued(lsn);
       void this.queue.push({ kind: 'heartbeat', offset: { lsn } });
     }
+  }
+
+  /** Notes an offset handed to the pipeline: until it commits, nothing past it is confirmed. */
+  private queued(lsn: string): void {
+    const value = lsnToBigInt(lsn);
+    if (value > this.queuedLsn) this.queuedLsn = value;
   }
 
   private source(table: PgTable, lsn: string): Record<string, unknown> {
@@ -196,9 +239,11 @@ export class PgReplicationStream {
           kind: 'begin',
           txId: String(message.xid),
           commitTimeMs: Number(message.commitTime / 1000n),
+          commitTimeUs: message.commitTime,
         });
         return;
       case 'commit':
+        this.queued(message.commitEndLsn);
         this.lastCommitLsn = String(lsnToBigInt(message.commitLsn));
         await queue.push({ kind: 'commit', offset: { lsn: message.commitEndLsn } });
         this.inTransaction = false;

@@ -1,12 +1,11 @@
-import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { TableId } from '../../src/core/schema.ts';
 import type { CheckProblem } from '../../src/core/dialect.ts';
-import { quoteIdent, quoteTable } from './connection.ts';
+import { quoteIdent, quoteTable, type Queryable } from './connection.ts';
 
 /** Ordinary and partitioned tables outside the system schemas, filtered by the user's globs. */
 export async function listCapturedTables(
-  client: pg.Client,
+  client: Queryable,
   accepts: (id: TableId) => boolean,
 ): Promise<TableId[]> {
   const { rows } = await client.query<{ schema: string; table: string }>(
@@ -21,7 +20,7 @@ export async function listCapturedTables(
 
 /** Creates the publication, or sets its table list to exactly the captured tables. */
 export async function ensurePublication(
-  client: pg.Client,
+  client: Queryable,
   name: string,
   tables: TableId[],
   logger: Logger,
@@ -61,7 +60,7 @@ export async function ensurePublication(
  * filled from them.
  */
 export async function ensureReplicaIdentityFull(
-  client: pg.Client,
+  client: Queryable,
   tables: TableId[],
   logger: Logger,
 ): Promise<void> {
@@ -86,7 +85,7 @@ export interface SlotInfo {
   plugin: string | null;
 }
 
-export async function slotInfo(client: pg.Client, slot: string): Promise<SlotInfo> {
+export async function slotInfo(client: Queryable, slot: string): Promise<SlotInfo> {
   const { rows } = await client.query<{
     active: boolean;
     confirmed_flush_lsn: string | null;
@@ -103,7 +102,7 @@ export async function slotInfo(client: pg.Client, slot: string): Promise<SlotInf
 }
 
 /** Server settings and privileges logical replication needs, each with its fix. */
-export async function checkServer(client: pg.Client, slot: string): Promise<CheckProblem[]> {
+export async function checkServer(client: Queryable, slot: string): Promise<CheckProblem[]> {
   const problems: CheckProblem[] = [];
   const settings = await client.query<{ name: string; setting: string }>(
     `SELECT name, setting FROM pg_settings WHERE name IN ('wal_level', 'max_replication_slots', 'max_wal_senders', 'server_version_num')`,

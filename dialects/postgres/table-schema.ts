@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { Queryable } from './connection.ts';
 import type { ColumnType, Row, TableId, TableSchema } from '../../src/core/schema.ts';
 import { TributaryError } from '../../src/core/errors.ts';
 
@@ -47,7 +47,7 @@ interface CatalogColumn {
   defaultExpr: string | null;
 }
 
-async function catalogColumns(client: pg.Client, relationOid: number): Promise<CatalogColumn[]> {
+async function catalogColumns(client: Queryable, relationOid: number): Promise<CatalogColumn[]> {
   const { rows } = await client.query<{
     name: string;
     typeoid: number;
@@ -125,7 +125,7 @@ export function matchCatalogColumns(
   return matched;
 }
 
-export async function relationOidOf(client: pg.Client, id: TableId): Promise<number> {
+export async function relationOidOf(client: Queryable, id: TableId): Promise<number> {
   const { rows } = await client.query<{ oid: number }>(
     `SELECT c.oid::int AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relname = $2`,
@@ -143,7 +143,7 @@ export async function relationOidOf(client: pg.Client, id: TableId): Promise<num
  * column is flagged as key).
  */
 export async function describeTable(
-  client: pg.Client,
+  client: Queryable,
   types: PgTypeResolver,
   id: TableId,
   relationOid: number,

@@ -3,7 +3,7 @@
  * pg_type (recursing through array elements and domain bases) and pg_enum,
  * cached per oid, plus the server's `format_type(oid, typmod)` per column.
  */
-import type pg from 'pg';
+import type { Queryable } from './connection.ts';
 import type { PgTypeInfo } from './pg-type-info.ts';
 
 /** A column's type as pgoutput's Relation message (or pg_attribute) gives it. */
@@ -53,11 +53,11 @@ SELECT
 const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
 
 export class PgTypeCatalog {
-  readonly #client: pg.ClientBase;
+  readonly #client: Queryable;
   readonly #types = new Map<number, PgTypeInfo>();
   readonly #formats = new Map<string, string>();
 
-  constructor(client: pg.ClientBase) {
+  constructor(client: Queryable) {
     this.#client = client;
   }
 

@@ -1,5 +1,5 @@
 /** Joins the type catalog and the type mapping into the resolver the dialect uses per table version. */
-import type pg from 'pg';
+import type { Queryable } from './connection.ts';
 import type { PgTypeResolver, ResolvedColumnType } from './table-schema.ts';
 import { PgTypeCatalog } from './type-catalog.ts';
 import { columnTypeFor, parserFor, type ParseOptions } from './types.ts';
@@ -13,7 +13,7 @@ export interface PgColumnTypeRef {
   dimensions?: number;
 }
 
-export function createTypeResolver(client: pg.ClientBase, options: ParseOptions = {}): PgTypeResolver {
+export function createTypeResolver(client: Queryable, options: ParseOptions = {}): PgTypeResolver {
   const catalog = new PgTypeCatalog(client);
   return {
     async resolve(columns: ReadonlyArray<PgColumnTypeRef>): Promise<ResolvedPgColumnType[]> {

@@ -9,7 +9,9 @@
  * - `io.debezium.time.ZonedTimestamp` (ISO-8601 text in UTC) ↔ bigint
  *   microseconds, the int64 extremes being Postgres' `infinity`/`-infinity`;
  * - `io.debezium.data.Bits` (little-endian bytes) ↔ a string of `0`/`1`;
- * - `io.debezium.data.VariableScaleDecimal` ({scale, value}) ↔ decimal text.
+ * - `io.debezium.data.VariableScaleDecimal` ({scale, value}) ↔ decimal text;
+ * - `io.debezium.data.geometry.Geometry` ({wkb, srid}) and `Point` ({x, y,
+ *   wkb, srid}) ↔ MySQL's storage form of a spatial value (SRID, then WKB).
  */
 import avro from 'avsc';
 import type { ForSchemaOptions, Schema, Type } from 'avsc';
@@ -41,7 +43,8 @@ abstract class ConnectNamedType extends avro.types.LogicalType {
   }
 
   protected override _resolve(type: Type): Resolve {
-    return type.typeName === this.typeName ? (value) => value : undefined;
+    // Every type here has the logical type name `undefined`: compare the classes.
+    return type.constructor === this.constructor ? (value) => value : undefined;
   }
 }
 

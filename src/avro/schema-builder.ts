@@ -181,9 +181,14 @@ function isMillis(precision: number | undefined): boolean {
  * `connect.default` on the type, the field's `default`, and for a nullable
  * column the default's branch first (`[T, "null"]`).
  */
-export function avroField(name: string, type: ColumnType, nullable: boolean, value?: unknown): AvroField {
+export function avroField(
+  name: string,
+  type: ColumnType,
+  nullable: boolean,
+  defaultValue?: unknown,
+): AvroField {
   const avroType = avroTypeOf(type);
-  const json = value === undefined || value === null ? undefined : avroDefaultOf(avroType, value);
+  const json = defaultValue == null ? undefined : avroDefaultOf(avroType, defaultValue);
   if (json === undefined) {
     return nullable ? { name, type: ['null', avroType], default: null } : { name, type: avroType };
   }
@@ -328,62 +333,42 @@ export function buildKeySchema(
   };
 }
 
-/** Debezium's SnapshotRecord values, in its order. */
-export const SNAPSHOT_MARKERS = [
-  'true',
-  'first',
-  'first_in_data_collection',
-  'last_in_data_collection',
-  'last',
-  'false',
-  'incremental',
-] as const;
-export type SnapshotMarker = (typeof SNAPSHOT_MARKERS)[number];
+/** Debezium's SnapshotRecord values, in its order: the `allowed` of `source.snapshot`. */
+const SNAPSHOT_MARKERS = 'true,first,first_in_data_collection,last_in_data_collection,last,false,incremental';
 
 /**
- * The `source` fields every Debezium connector has, in its order: the
- * connector's own fields follow `ts_ns`. `snapshot` is an optional Enum whose
- * default is `false`, so Connect's Avro converters put the default's branch first.
+ * The `source` fields every Debezium connector has, in its order; the
+ * connector's own fields follow. `snapshot` is an optional Enum whose default
+ * is `false`, so Connect's Avro converters put the default's branch first.
  */
-function commonSourceFields(): { head: AvroField[]; tail: AvroField[] } {
-  return {
-    head: [
-      { name: 'version', type: 'string' },
-      { name: 'connector', type: 'string' },
-      { name: 'name', type: 'string' },
-      { name: 'ts_ms', type: 'long' },
+const COMMON_SOURCE_FIELDS: readonly AvroField[] = [
+  { name: 'version', type: 'string' },
+  { name: 'connector', type: 'string' },
+  { name: 'name', type: 'string' },
+  { name: 'ts_ms', type: 'long' },
+  {
+    name: 'snapshot',
+    type: [
       {
-        name: 'snapshot',
-        type: [
-          {
-            type: 'string',
-            'connect.version': 1,
-            'connect.parameters': { allowed: SNAPSHOT_MARKERS.join(',') },
-            'connect.default': 'false',
-            'connect.name': 'io.debezium.data.Enum',
-          },
-          'null',
-        ],
-        default: 'false',
+        type: 'string',
+        'connect.version': 1,
+        'connect.parameters': { allowed: SNAPSHOT_MARKERS },
+        'connect.default': 'false',
+        'connect.name': 'io.debezium.data.Enum',
       },
-      { name: 'db', type: 'string' },
+      'null',
     ],
-    tail: [
-      { name: 'sequence', type: ['null', 'string'], default: null },
-      { name: 'ts_us', type: ['null', 'long'], default: null },
-      { name: 'ts_ns', type: ['null', 'long'], default: null },
-    ],
-  };
-}
-
-/** The source fields the core fills or every dialect shares: no dialect may declare them. */
-export const COMMON_SOURCE_FIELD_NAMES: ReadonlySet<string> = new Set(
-  Object.values(commonSourceFields()).flatMap((fields: AvroField[]) => fields.map((field) => field.name)),
-);
+    default: 'false',
+  },
+  { name: 'db', type: 'string' },
+  { name: 'sequence', type: ['null', 'string'], default: null },
+  { name: 'ts_us', type: ['null', 'long'], default: null },
+  { name: 'ts_ns', type: ['null', 'long'], default: null },
+];
 
 export function buildSourceSchema(connector: Connector, sourceFields: readonly SourceField[]): AvroRecord {
   const namespace = `io.debezium.connector.${connector}`;
-  const seen = new Set(COMMON_SOURCE_FIELD_NAMES);
+  const seen = new Set(COMMON_SOURCE_FIELDS.map((field) => field.name));
   const fields = sourceFields.map((field) => {
     if (!isValidAvroName(field.name) || seen.has(field.name)) {
       throw new Error(`source field "${field.name}" is not a valid, unique Avro field name`);
@@ -391,12 +376,11 @@ export function buildSourceSchema(connector: Connector, sourceFields: readonly S
     seen.add(field.name);
     return avroField(field.name, field.type, field.nullable);
   });
-  const { head, tail } = commonSourceFields();
   return {
     type: 'record',
     name: 'Source',
     namespace,
-    fields: [...head, ...tail, ...fields],
+    fields: [...COMMON_SOURCE_FIELDS, ...fields],
     'connect.version': 1,
     'connect.name': `${namespace}.Source`,
   };

@@ -212,6 +212,18 @@ const batchSchema = z
   })
   .prefault({});
 
+/** How the run loop retries transient faults (a server down, a network cut). */
+const retrySchema = z
+  .strictObject({
+    /** The first wait after a failure; it doubles with each failure in a row. */
+    initialDelayMs: z.int().min(10).default(500),
+    /** The longest wait between two attempts. */
+    maxDelayMs: z.int().min(100).default(10_000),
+    /** Exit non-zero once failures have lasted this long without a commit in between; 0: retry forever. */
+    giveUpAfterMs: z.int().min(0).default(0),
+  })
+  .prefault({});
+
 const httpSchema = z
   .strictObject({
     /** 0 turns the HTTP server off. */
@@ -239,6 +251,7 @@ export const configObjectSchema = z.strictObject({
   registry: registrySchema.prefault({} as z.input<typeof registrySchema>),
   topics: topicsSchema,
   batch: batchSchema,
+  retry: retrySchema,
   http: httpSchema,
   log: logSchema,
 });
@@ -279,6 +292,7 @@ export type SourceConfig = Config['source'];
 export type KafkaConfig = Config['kafka'];
 export type RegistryConfig = Config['registry'];
 export type TopicsConfig = Config['topics'];
+export type RetryConfig = Config['retry'];
 
 function templateProblem(template: string): string | undefined {
   const placeholders = [...template.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1] ?? '');

@@ -111,6 +111,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   let inSourceTx = false;
   let txId: string | null = null;
   let commitTimeMs = 0;
+  let commitTimeUs = 0n;
   let totalOrder = 0n;
   /** Events of the open source transaction already in the open Kafka transaction. */
   let txEvents = 0;
@@ -159,8 +160,8 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       connector: options.dialect.connector,
       name: options.name,
       ts_ms: BigInt(commitTimeMs),
-      ts_us: BigInt(commitTimeMs) * 1000n,
-      ts_ns: BigInt(commitTimeMs) * 1_000_000n,
+      ts_us: commitTimeUs,
+      ts_ns: commitTimeUs * 1000n,
       ...source,
     };
   }
@@ -289,6 +290,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
         inSourceTx = true;
         txId = message.txId;
         commitTimeMs = message.commitTimeMs;
+        commitTimeUs = message.commitTimeUs ?? BigInt(message.commitTimeMs) * 1000n;
         totalOrder = 0n;
         txEvents = 0;
         tableOrder.clear();

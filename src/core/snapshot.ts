@@ -7,7 +7,7 @@ export type SnapshotMarker =
   'true' | 'first' | 'first_in_data_collection' | 'last_in_data_collection' | 'last';
 
 /** Debezium's marker for a row: the snapshot's ends win over a table's ends. */
-export function snapshotMarker(row: {
+function snapshotMarker(row: {
   firstInSnapshot: boolean;
   lastInSnapshot: boolean;
   firstInTable: boolean;

@@ -79,9 +79,10 @@ export async function readTopicToEnd(options: {
     allowAutoTopicCreation: false,
   });
   await consumer.connect();
+  let timer: NodeJS.Timeout | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
+      timer = setTimeout(
         () =>
           reject(
             new TributaryError(`timed out reading ${topic} to its end`, {
@@ -119,6 +120,8 @@ export async function readTopicToEnd(options: {
         .catch(reject);
     });
   } finally {
+    // Cleared on every path: a timer left behind keeps the process alive past a clean stop.
+    clearTimeout(timer);
     await consumer.disconnect();
   }
 }

@@ -1,7 +1,8 @@
-import { Partitioners, type Kafka, type Message, type Producer, type Transaction } from 'kafkajs';
+import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
 import type { SourceOffset } from '../core/change-event.ts';
 import { TributaryError } from '../core/errors.ts';
 import type { EventSink, OutgoingRecord } from '../core/pipeline.ts';
+import { assertCompleteSend, recordingPartitioner } from './complete-sends.ts';
 import { encodeOffset } from './offset-store.ts';
 
 /**
@@ -66,7 +67,7 @@ export class TransactionalSink implements EventSink {
       transactionTimeout: this.options.transactionTimeoutMs,
       allowAutoTopicCreation: false,
       // murmur2 like the Java client: a key lands in the partition Java producers would pick.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: recordingPartitioner,
     });
     await this.guard(() => producer.connect());
     // kafkajs connects with a plain idempotent producer id and registers the
@@ -172,12 +173,11 @@ export class TransactionalSink implements EventSink {
     }
     this.pending = [];
     this.pendingBytes = 0;
-    await this.guard(() =>
-      this.transaction!.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      }),
-    );
+    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    await this.guard(async () => {
+      const responses = await this.transaction!.sendBatch({ acks: -1, topicMessages });
+      assertCompleteSend(topicMessages, responses);
+    });
   }
 
   private expect(state: SinkState): void {
@@ -207,6 +207,34 @@ const UNREACHABLE_ERRORS = new Set([
   'KafkaJSRequestTimeoutError',
 ]);
 
+interface KafkaJsErrorFields {
+  name?: string;
+  type?: string;
+  message?: string;
+  broker?: string;
+  cause?: unknown;
+}
+
+export function isKafkaJsError(error: unknown): boolean {
+  return error instanceof Error && error.name.startsWith('KafkaJS');
+}
+
+/**
+ * kafkajs wraps the failure that matters (a refused connection, a protocol
+ * error code) in retry and non-retriable errors: the innermost kafkajs error
+ * that names a protocol error type or a broker says what went wrong.
+ */
+function rootKafkaError(error: unknown): KafkaJsErrorFields {
+  let current = error as KafkaJsErrorFields;
+  for (let depth = 0; depth < 5; depth++) {
+    if (current.type || current.broker) return current;
+    const cause = current.cause as KafkaJsErrorFields | undefined;
+    if (!cause || typeof cause !== 'object') break;
+    current = cause;
+  }
+  return error as KafkaJsErrorFields;
+}
+
 /** Classifies a kafkajs error by its type and code, never its message text. */
 export function kafkaError(
   error: unknown,
@@ -216,7 +244,7 @@ export function kafkaError(
   },
 ): TributaryError {
   if (error instanceof TributaryError) return error;
-  const e = error as { name?: string; type?: string; message?: string };
+  const e = rootKafkaError(error);
   const type = e.type ?? '';
   if (type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED' || type === 'TRANSACTION_TIMED_OUT') {
     // The broker aborts a transaction older than its timeout by bumping the
@@ -268,9 +296,11 @@ export function kafkaError(
     });
   }
   if (UNREACHABLE_ERRORS.has(e.name ?? '')) {
-    return new TributaryError(`Kafka is unreachable: ${e.message}`, {
+    const where = e.broker ? ` at ${e.broker}` : '';
+    return new TributaryError(`Kafka is unreachable${where}: ${e.message}`, {
       code: 'KAFKA_UNREACHABLE',
       retriable: true,
+      fix: 'check that the brokers run and that kafka.brokers names them (host:port); Tributary retries meanwhile',
       cause: error,
     });
   }

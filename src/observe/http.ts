@@ -6,6 +6,8 @@ export interface Health {
   live(): boolean;
   /** Streaming and caught up with the source. */
   ready(): boolean;
+  /** Why it is not ready, in one line (what is being retried, or the phase). */
+  notReadyReason?(): string;
 }
 
 /** Serves /healthz, /readyz and /metrics. Port 0 in the config turns it off (the caller does not start it). */
@@ -18,12 +20,12 @@ export async function startHttpServer(options: {
   const { metrics, health } = options;
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
-    const answer = (ok: boolean) => {
+    const answer = (ok: boolean, reason?: string) => {
       response.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' });
-      response.end(ok ? 'ok\n' : 'not ready\n');
+      response.end(ok ? 'ok\n' : `not ready${reason ? `: ${reason}` : ''}\n`);
     };
     if (path === '/healthz') return answer(health.live());
-    if (path === '/readyz') return answer(health.ready());
+    if (path === '/readyz') return answer(health.ready(), health.notReadyReason?.());
     if (path === '/metrics') {
       metrics.registry
         .metrics()

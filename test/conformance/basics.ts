@@ -38,6 +38,13 @@ export function basicsSuite(open: () => Promise<ConnectorTestContext>): void {
     // The stack's MariaDB is captured as Debezium's MariaDB connector names itself.
     assert.equal(create!.value.source.connector, ctx.dialect === 'postgres' ? 'postgresql' : 'mariadb');
     assert.equal(create!.value.source.name, ctx.name);
+    const {
+      ts_ms: sourceMs,
+      ts_us: sourceUs,
+      ts_ns: sourceNs,
+    } = create!.value.source as Record<string, bigint>;
+    assert.equal(sourceUs! / 1000n, sourceMs, 'source.ts_us is the commit time, as ts_ms');
+    assert.equal(sourceNs, sourceUs! * 1000n);
     assert.equal(create!.value.source.table, 'orders');
     assert.equal(create!.value.source.db, ctx.dialect === 'postgres' ? ctx.name : ctx.schema);
     if (ctx.dialect === 'postgres') {

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { stringify } from 'yaml';
 import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.ts';
 import { Metrics } from '../../src/observe/metrics.ts';
@@ -87,11 +87,11 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
     return configSchema.parse(this.configInput(overrides));
   }
 
-  /** Runs the connector in this process until stop(). */
-  start(overrides: ConfigOverrides = {}): RunningConnector {
+  /** Runs the connector in this process until stop(); `logger` replaces the stderr logger (to read its warnings). */
+  start(overrides: ConfigOverrides = {}, options: { logger?: Logger } = {}): RunningConnector {
     const config = this.config(overrides);
     const controller = new AbortController();
-    const logger = pino({ level: config.log.level }, pino.destination(2));
+    const logger = options.logger ?? pino({ level: config.log.level }, pino.destination(2));
     const done = runConnector({ config, logger, metrics: new Metrics(), signal: controller.signal });
     const handle: RunningConnector = {
       done,
