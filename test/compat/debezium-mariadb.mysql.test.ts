@@ -14,12 +14,11 @@ import {
   type MirrorColumn,
   type Rows,
 } from './mirror.ts';
-import { compatScenario } from './scenario.ts';
+import { compatScenario, debeziumServer, sinkConnection } from './scenario.ts';
 import { MysqlTestContext } from '../harness/mysql-context.ts';
 import { stackEnv } from '../harness/stack.ts';
 
 const env = stackEnv();
-const server = new URL(env.mysqlUrl);
 
 const TIMESTAMP = "DATE_FORMAT({}, '%Y-%m-%d %H:%i:%s.%f')";
 const TIME = "TIME_FORMAT({}, '%H:%i:%s.%f')";
@@ -158,11 +157,7 @@ compatScenario<MysqlTestContext>({
       const name = `${ctx.name}_m`;
       await ctx.sql(`CREATE DATABASE ${name}`);
       mirrors.set(ctx, name);
-      return {
-        'connection.url': `jdbc:mariadb://${server.hostname}:${server.port}/${name}`,
-        'connection.username': server.username,
-        'connection.password': server.password,
-      };
+      return sinkConnection(env.mysqlUrl, 'mariadb', name);
     },
     async dropMirror(ctx) {
       const name = mirrors.get(ctx);
@@ -170,10 +165,7 @@ compatScenario<MysqlTestContext>({
     },
     debeziumSource: (ctx, prefix, workDir) => ({
       'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
-      'database.hostname': server.hostname,
-      'database.port': server.port,
-      'database.user': server.username,
-      'database.password': server.password,
+      ...debeziumServer(env.mysqlUrl),
       'database.ssl.mode': 'disable',
       'database.server.id': String(2_000_000 + Math.floor(Math.random() * 1_000_000)),
       'topic.prefix': prefix,

@@ -15,12 +15,11 @@ import {
   type MirrorColumn,
   type Rows,
 } from './mirror.ts';
-import { compatScenario } from './scenario.ts';
+import { compatScenario, debeziumServer, sinkConnection } from './scenario.ts';
 import { PgTestContext } from '../harness/pg-context.ts';
 import { stackEnv } from '../harness/stack.ts';
 
 const env = stackEnv();
-const server = new URL(env.pgUrl);
 
 /** The mirrored table's columns (`id integer PRIMARY KEY` comes first); rows 1-4 hold values, row 5 NULLs. */
 const COLUMNS: readonly MirrorColumn[] = [
@@ -162,11 +161,7 @@ compatScenario<PgTestContext>({
       const client = new pg.Client({ connectionString: url.toString() });
       await client.connect();
       mirrors.set(ctx, { name, client });
-      return {
-        'connection.url': `jdbc:postgresql://${server.hostname}:${server.port}/${name}`,
-        'connection.username': server.username,
-        'connection.password': server.password,
-      };
+      return sinkConnection(env.pgUrl, 'postgresql', name);
     },
     async dropMirror(ctx) {
       const mirror = mirrors.get(ctx);
@@ -177,10 +172,7 @@ compatScenario<PgTestContext>({
     debeziumSource: (ctx, prefix) => ({
       'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
       'plugin.name': 'pgoutput',
-      'database.hostname': server.hostname,
-      'database.port': server.port,
-      'database.user': server.username,
-      'database.password': server.password,
+      ...debeziumServer(env.pgUrl),
       'database.dbname': ctx.name,
       'topic.prefix': prefix,
       'slot.name': prefix,

@@ -40,6 +40,31 @@ export interface CompatDialect<Context extends ConnectorTestContext> {
   changesSql: readonly string[];
 }
 
+/** Debezium's source connector settings for the server a stack URL names. */
+export function debeziumServer(url: string): ConnectorConfig {
+  const server = new URL(url);
+  return {
+    'database.hostname': server.hostname,
+    'database.port': server.port,
+    'database.user': server.username,
+    'database.password': server.password,
+  };
+}
+
+/** The JDBC sink's connection to another database of the server a stack URL names. */
+export function sinkConnection(
+  url: string,
+  scheme: 'postgresql' | 'mariadb',
+  database: string,
+): ConnectorConfig {
+  const server = new URL(url);
+  return {
+    'connection.url': `jdbc:${scheme}://${server.hostname}:${server.port}/${database}`,
+    'connection.username': server.username,
+    'connection.password': server.password,
+  };
+}
+
 export function compatScenario<Context extends ConnectorTestContext>(options: {
   dialect: CompatDialect<Context>;
   columns: readonly MirrorColumn[];
