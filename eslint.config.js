@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.stack/', '.stack-secure/', '.stack-private/', 'dist/'] },
+  { ignores: ['node_modules/', '.stack/', '.stack-secure/', '.stack-private/', '.compat/', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
