@@ -27,6 +27,9 @@ Usage:
 Without --config, the file named by ${CONFIG_FILE_ENV} is read, if set; every key
 can be set or overridden by TRIBUTARY_<KEY_PATH> environment variables.`;
 
+/** How long a stopped process may take to release its last handles before it exits anyway. */
+const EXIT_DRAIN_MS = 2_000;
+
 /** Seconds SIGTERM gives the open Kafka transaction to finish before the process exits. */
 const SHUTDOWN_GRACE_MS = 20_000;
 
@@ -142,6 +145,14 @@ async function run(config: Config, logger: Logger): Promise<number> {
   try {
     await runConnector({ config, logger, metrics, signal: controller.signal, state });
     logger.info('stopped cleanly');
+    // Everything is committed and closed. A handle a library left open (a
+    // reconnect timer of a client to a lost broker) must not turn a clean
+    // stop into a timed-out one: exit anyway once the loop had time to drain.
+    setTimeout(() => {
+      logger.warn('handles left open after a clean stop; exiting');
+      logger.flush();
+      process.exit(0);
+    }, EXIT_DRAIN_MS).unref();
     return 0;
   } finally {
     state.live = false;

@@ -80,6 +80,10 @@ export async function readTopicToEnd(options: {
     groupId: `${OFFSETS_READER_GROUP_PREFIX}${randomUUID()}`,
     readUncommitted: false,
     allowAutoTopicCreation: false,
+    // A crash ends the read (the caller retries from scratch). kafkajs would
+    // otherwise restart a crashed consumer on a timer, after our disconnect,
+    // and keep the process alive.
+    retry: { restartOnFailure: async () => false },
   });
   await consumer.connect();
   let timer: NodeJS.Timeout | undefined;
