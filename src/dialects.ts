@@ -17,6 +17,7 @@ export function createDialect(config: Config, logger: Logger, metrics?: Metrics)
         slot: source.slot,
         publication: source.publication,
         replicaIdentity: source.replicaIdentity,
+        captureNewTables: source.captureNewTables,
         snapshot: source.snapshot,
         heartbeatIntervalMs: source.heartbeatIntervalMs,
         logger: log,

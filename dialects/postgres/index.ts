@@ -16,13 +16,8 @@ import { snapshotMessages, type SnapshotProgress } from '../../src/core/snapshot
 import { snapshotTable } from './snapshot.ts';
 import { lsnToBigInt } from './lsn.ts';
 import { PgReplicationStream } from './replication.ts';
-import {
-  checkServer,
-  ensurePublication,
-  ensureReplicaIdentityFull,
-  listCapturedTables,
-  slotInfo,
-} from './setup.ts';
+import { preparePublication } from './publication.ts';
+import { checkServer, ensureReplicaIdentityFull, listCapturedTables, slotInfo } from './setup.ts';
 import { describeTable, relationOidOf, type PgTypeResolver } from './table-schema.ts';
 import { createTypeResolver } from './type-resolver.ts';
 
@@ -32,6 +27,8 @@ export interface PostgresDialectOptions {
   slot: string;
   publication: string;
   replicaIdentity: 'full' | 'keep';
+  /** Publish whole schemas (or all tables) so tables created while streaming are captured at once. */
+  captureNewTables: boolean;
   snapshot: { mode: 'initial' | 'never'; chunkSize: number };
   heartbeatIntervalMs: number;
   logger: Logger;
@@ -120,7 +117,7 @@ async function openStream(
         { include: options.tables.include },
         'no table matches source.tables; waiting for changes anyway',
       );
-    await ensurePublication(catalog, options.publication, ids, logger);
+    await preparePublication(catalog, { ...options, extraTables: [] }, ids, logger);
     if (options.replicaIdentity === 'full') await ensureReplicaIdentityFull(catalog, ids, logger);
     const types = createTypeResolver(catalog, { onLoss: rateLimitedWarning(logger) });
 
@@ -196,6 +193,7 @@ async function openStream(
       types,
       database,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
+      accepts: tableFilter(options.tables),
       logger,
     });
     let streaming = false;

@@ -54,6 +54,12 @@ const sourceSchema = z
       .prefault({}),
     /** Postgres: `full` sets REPLICA IDENTITY FULL on captured tables at start; `keep` leaves them. */
     replicaIdentity: z.enum(['full', 'keep']).default('full'),
+    /**
+     * Postgres: publish whole schemas (FOR TABLES IN SCHEMA) or all tables, so
+     * tables created while streaming are captured from their first row. Needs
+     * a superuser to create the publication; falls back with a warning.
+     */
+    captureNewTables: z.boolean().default(true),
     /** Postgres replication slot. Default `tributary_<name>`. */
     slot: pgIdentifier.optional(),
     /** Postgres publication. Default `tributary_<name>`. */
