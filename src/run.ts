@@ -4,6 +4,7 @@ import type { Config } from './config/schema.ts';
 import type { ChangeStream } from './core/dialect.ts';
 import { TributaryError } from './core/errors.ts';
 import { runPipeline } from './core/pipeline.ts';
+import { streams } from './core/snapshot-mode.ts';
 import { createEncoderFactory } from './avro/event-encoder.ts';
 import { SchemaRegistryClient } from './avro/registry.ts';
 import { createKafka } from './kafka/kafka-client.ts';
@@ -132,6 +133,10 @@ export async function runConnector(options: RunOptions): Promise<void> {
         },
       });
       if (signal.aborted) break;
+      if (!streams(config.source.snapshot.mode)) {
+        logger.info('the snapshot is complete and source.snapshot.mode is initial_only: stopping');
+        break;
+      }
       throw new TributaryError('the source stream ended unexpectedly', {
         code: 'SOURCE_FAILED',
         retriable: true,

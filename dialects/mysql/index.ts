@@ -10,6 +10,13 @@ import { MysqlBinlogStream, type BinlogPosition } from './binlog.ts';
 import { binlogFileExists, bytesBehind, checkServer, serverInfo, type ServerInfo } from './checks.ts';
 import { connect, mysqlError, type MysqlConnectionOptions } from './connection.ts';
 import { snapshotTable } from './snapshot.ts';
+import {
+  logPositionLost,
+  readsRows,
+  startWithoutRows,
+  streams,
+  type SnapshotMode,
+} from '../../src/core/snapshot-mode.ts';
 import { tableFromCatalog } from './table-schema.ts';
 import { SNAPSHOT_CONNECTION_OPTIONS } from './types.ts';
 
@@ -18,7 +25,7 @@ export interface MysqlDialectOptions {
   tables: TableSelection;
   /** Our replica server id on the binlog connection. */
   serverId: number;
-  snapshot: { mode: 'initial' | 'never'; chunkSize: number };
+  snapshot: { mode: SnapshotMode; chunkSize: number };
   logger: Logger;
   onSnapshotRows?: (table: string, rows: number) => void;
 }
@@ -146,8 +153,17 @@ async function openStream(options: MysqlDialectOptions, { offset }: OpenOptions)
         'no table matches source.tables; waiting for changes anyway',
       );
 
-    const committed = offset as MysqlOffset | null;
-    const progress = snapshotProgressOf(offset);
+    let committed = offset as MysqlOffset | null;
+    let progress = snapshotProgressOf(offset);
+    if (
+      committed &&
+      options.snapshot.mode === 'when_needed' &&
+      !(await binlogFileExists(catalog, committed.file))
+    ) {
+      logPositionLost(logger, `binlog ${committed.file} was purged from the server`);
+      committed = null;
+      progress = null;
+    }
     let start: BinlogPosition;
     let snapshot: AsyncGenerator<SourceMessage> | null = null;
     if (committed && !progress) {
@@ -171,11 +187,14 @@ async function openStream(options: MysqlDialectOptions, { offset }: OpenOptions)
       await snapshotConnection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
       logger.info({ progress }, 'resuming an interrupted snapshot');
       snapshot = readSnapshot(options, snapshotConnection, catalog, ids, start, progress, info.serverId);
-    } else if (options.snapshot.mode === 'never') {
+    } else if (!readsRows(options.snapshot.mode)) {
       start = await currentPosition(catalog, info);
-      snapshot = (async function* () {
-        yield { kind: 'heartbeat', offset: { ...start } } satisfies SourceMessage;
-      })();
+      const describeAll = async () => {
+        const schemas = [];
+        for (const id of ids) schemas.push((await tableFromCatalog(catalog, id)).schema);
+        return schemas;
+      };
+      snapshot = startWithoutRows(options.snapshot.mode, describeAll, { ...start });
     } else {
       snapshotConnection = await connect(options.connection, SNAPSHOT_CONNECTION_OPTIONS);
       // A brief global read lock pins the binlog position to the snapshot.
@@ -210,6 +229,7 @@ async function openStream(options: MysqlDialectOptions, { offset }: OpenOptions)
         await snapshotConnection?.end().catch(() => {});
         snapshotConnection = null;
       }
+      if (!streams(options.snapshot.mode)) return;
       stream.start();
       // Streaming has begun: committing the start position marks the sidecar ready even when idle.
       yield { kind: 'heartbeat', offset: { ...start } };

@@ -14,6 +14,13 @@ import {
 } from './connection.ts';
 import { snapshotMessages, type SnapshotProgress } from '../../src/core/snapshot.ts';
 import { snapshotTable } from './snapshot.ts';
+import {
+  logPositionLost,
+  readsRows,
+  startWithoutRows,
+  streams,
+  type SnapshotMode,
+} from '../../src/core/snapshot-mode.ts';
 import { lsnToBigInt } from './lsn.ts';
 import { PgReplicationStream } from './replication.ts';
 import { preparePublication } from './publication.ts';
@@ -29,7 +36,7 @@ export interface PostgresDialectOptions {
   replicaIdentity: 'full' | 'keep';
   /** Publish whole schemas (or all tables) so tables created while streaming are captured at once. */
   captureNewTables: boolean;
-  snapshot: { mode: 'initial' | 'never'; chunkSize: number };
+  snapshot: { mode: SnapshotMode; chunkSize: number };
   heartbeatIntervalMs: number;
   logger: Logger;
   /** Called with rows read per table during a snapshot (metrics). */
@@ -121,8 +128,12 @@ async function openStream(
     if (options.replicaIdentity === 'full') await ensureReplicaIdentityFull(catalog, ids, logger);
     const types = createTypeResolver(catalog, { onLoss: rateLimitedWarning(logger) });
 
-    const committed = offset as PgOffset | null;
+    let committed = offset as PgOffset | null;
     const info = await slotInfo(catalog, slot);
+    if (committed && !info.exists && options.snapshot.mode === 'when_needed') {
+      logPositionLost(logger, `replication slot ${slot} does not exist`);
+      committed = null;
+    }
     if (committed && !info.exists) {
       throw new TributaryError(
         `replication slot ${slot} is gone, so the changes since the committed offset ${committed.lsn} cannot be read`,
@@ -164,7 +175,7 @@ async function openStream(
       }
       const replication = await connect(options.connection, true);
       snapshotClients.push(replication);
-      const exportSnapshot = options.snapshot.mode === 'initial';
+      const exportSnapshot = readsRows(options.snapshot.mode);
       const created = await replication.query<{ consistent_point: string; snapshot_name: string | null }>(
         `CREATE_REPLICATION_SLOT ${quoteIdent(slot)} LOGICAL pgoutput ${exportSnapshot ? 'EXPORT_SNAPSHOT' : 'NOEXPORT_SNAPSHOT'}`,
       );
@@ -178,9 +189,13 @@ async function openStream(
         snapshot = snapshotOf(options, reader, catalog, types, ids, database, startLsn, null);
       } else {
         // Nothing to read: make the slot's position the committed offset.
-        snapshot = (async function* () {
-          yield { kind: 'heartbeat', offset: { lsn: startLsn } } satisfies SourceMessage;
-        })();
+        const describeAll = async () => {
+          const schemas = [];
+          for (const id of ids)
+            schemas.push((await describeTable(catalog, types, id, await relationOidOf(catalog, id))).schema);
+          return schemas;
+        };
+        snapshot = startWithoutRows(options.snapshot.mode, describeAll, { lsn: startLsn });
       }
     }
 
@@ -207,7 +222,7 @@ async function openStream(
         // The exported snapshot (and the connection that made the slot) are done.
         await endSnapshotClients();
       }
-      if (signal.aborted) return;
+      if (signal.aborted || !streams(options.snapshot.mode)) return;
       streaming = true;
       stream.start();
       // Streaming has begun: committing the start position marks the sidecar ready even when idle.

@@ -68,7 +68,8 @@ const sourceSchema = z
     serverId: z.int().min(1).max(4294967295).optional(),
     snapshot: z
       .strictObject({
-        mode: z.enum(['initial', 'never']).default('initial'),
+        /** Debezium's snapshot modes: see src/core/snapshot-mode.ts. */
+        mode: z.enum(['initial', 'never', 'when_needed', 'initial_only', 'no_data']).default('initial'),
         chunkSize: z.int().min(1).default(10000),
       })
       .prefault({}),
