@@ -5,6 +5,7 @@ import type { ChangeStream } from './core/dialect.ts';
 import { TributaryError } from './core/errors.ts';
 import { runPipeline } from './core/pipeline.ts';
 import { streams } from './core/snapshot-mode.ts';
+import { filterColumns, hasColumnRules } from './core/column-filter.ts';
 import { createEncoderFactory } from './avro/event-encoder.ts';
 import { SchemaRegistryClient } from './avro/registry.ts';
 import { createKafka } from './kafka/kafka-client.ts';
@@ -81,6 +82,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
       );
 
       stream = await dialect.open({ offset: stored?.offset ?? null, signal });
+      if (hasColumnRules(config.columns)) stream = filterColumns(stream, config.columns);
       const openStream = stream;
       lagTimer = setInterval(() => {
         openStream

@@ -238,6 +238,32 @@ const logSchema = z
   })
   .prefault({});
 
+const columnGlob = z.string().regex(/^[^.\s]+\.[^.\s]+\.[^.\s]+$/, {
+  error: 'expected `schema.table.column` globs (MySQL: `database.table.column`), e.g. `public.users.email`',
+});
+
+/** Column filters, applied to snapshot and stream alike (Debezium's column.exclude.list and column.mask.*). */
+const columnsSchema = z
+  .strictObject({
+    /** Columns left out of events and registered schemas, e.g. PII. */
+    exclude: z.array(columnGlob).default([]),
+    /** Columns whose values are replaced: by a salted SHA-256 (hex), or by a fixed text. */
+    mask: z
+      .array(
+        z
+          .strictObject({
+            columns: z.array(columnGlob).min(1),
+            hash: z.strictObject({ salt: z.string().min(1) }).optional(),
+            replacement: z.string().optional(),
+          })
+          .refine((rule) => (rule.hash === undefined) !== (rule.replacement === undefined), {
+            error: 'set exactly one of `hash` and `replacement`',
+          }),
+      )
+      .default([]),
+  })
+  .prefault({});
+
 /** The configuration as written (file plus env), before derived defaults. */
 export const configObjectSchema = z.strictObject({
   /** Connector name: slot, publication, transactional.id, offsets key. */
@@ -249,6 +275,7 @@ export const configObjectSchema = z.strictObject({
   kafka: kafkaSchema.prefault({} as z.input<typeof kafkaSchema>),
   registry: registrySchema.prefault({} as z.input<typeof registrySchema>),
   topics: topicsSchema,
+  columns: columnsSchema,
   batch: batchSchema,
   retry: retrySchema,
   http: httpSchema,
