@@ -9,6 +9,7 @@ import { Metrics } from './observe/metrics.ts';
 import { startHttpServer } from './observe/http.ts';
 import { runConnector, type RunState } from './run.ts';
 import { tailTopic } from './tail.ts';
+import { requestSnapshot, snapshotRoute } from './control.ts';
 import { VERSION } from './version.ts';
 
 const USAGE = `tributary ${VERSION}: change data capture from PostgreSQL and MySQL/MariaDB into Kafka
@@ -19,6 +20,9 @@ Usage:
   tributary status [--config FILE]   committed position, snapshot progress, lag behind the source
   tributary reset  [--config FILE]   forget the committed position: the next run snapshots again
                                      (stops a running instance of the same connector)
+  tributary snapshot [--config FILE] TABLE... [--where SQL]
+                                     read tables again while streaming continues (incremental
+                                     snapshot, asked of the running instance over HTTP)
   tributary tail   [--config FILE] TOPIC [--from-beginning]
                                      decode and print the events of a topic
   tributary version
@@ -36,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       config: { type: 'string', short: 'c' },
       'from-beginning': { type: 'boolean' },
+      where: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -64,6 +69,16 @@ async function main(argv: string[]): Promise<number> {
         ),
       );
       return 0;
+    case 'snapshot': {
+      if (rest.length === 0)
+        throw new TributaryError('snapshot needs at least one table', {
+          code: 'CONFIG_INVALID',
+          fix: 'tributary snapshot public.orders [public.items ...] [--where "id > 100"]',
+        });
+      const id = await requestSnapshot(config, rest, values.where ?? null);
+      console.log(`incremental snapshot requested (signal ${id}): ${rest.join(', ')}`);
+      return 0;
+    }
     case 'reset':
       await resetConnector(config, logger);
       console.log(`reset ${config.name}: the next run takes a new snapshot`);
@@ -104,6 +119,7 @@ async function run(config: Config, logger: Logger): Promise<number> {
           host: config.http.host,
           port: config.http.port,
           metrics,
+          routes: { 'POST /snapshots': snapshotRoute(config, createDialect(config, logger)) },
           health: {
             live: () => state.live,
             ready: () => state.streaming,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import type { Dialect } from './core/dialect.ts';
+import type { TableId } from './core/schema.ts';
 import type { Metrics } from './observe/metrics.ts';
 import { createMysqlDialect } from '../dialects/mysql/index.ts';
 import { createPostgresDialect } from '../dialects/postgres/index.ts';
@@ -18,6 +19,7 @@ export function createDialect(config: Config, logger: Logger, metrics?: Metrics)
         publication: source.publication,
         replicaIdentity: source.replicaIdentity,
         captureNewTables: source.captureNewTables,
+        signalTable: signalTableOf(config),
         snapshot: source.snapshot,
         heartbeatIntervalMs: source.heartbeatIntervalMs,
         logger: log,
@@ -30,6 +32,7 @@ export function createDialect(config: Config, logger: Logger, metrics?: Metrics)
         connection: { url: source.url },
         tables: source.tables,
         serverId: source.serverId,
+        signalTable: signalTableOf(config),
         snapshot: source.snapshot,
         logger: log,
         ...(metrics
@@ -37,4 +40,12 @@ export function createDialect(config: Config, logger: Logger, metrics?: Metrics)
           : {}),
       });
   }
+}
+
+/** The signal table, or null when signals are off. */
+function signalTableOf(config: Config): TableId | null {
+  const { signal } = config.source;
+  if (!signal.enabled) return null;
+  const dot = signal.table.indexOf('.');
+  return { schema: signal.table.slice(0, dot), table: signal.table.slice(dot + 1) };
 }

@@ -5,7 +5,8 @@ import type { ChangeStream } from './core/dialect.ts';
 import { TributaryError } from './core/errors.ts';
 import { runPipeline } from './core/pipeline.ts';
 import { streams } from './core/snapshot-mode.ts';
-import { filterColumns, hasColumnRules } from './core/column-filter.ts';
+import { withStreamFeatures } from './stream-features.ts';
+import type { IncrementalState } from './core/incremental-snapshot.ts';
 import { createEncoderFactory } from './avro/event-encoder.ts';
 import { SchemaRegistryClient } from './avro/registry.ts';
 import { createKafka } from './kafka/kafka-client.ts';
@@ -25,6 +26,8 @@ export interface RunState {
   lastCommitAt: number;
   /** While retrying: the failure being retried, in one line. */
   problem?: string | null;
+  /** The incremental snapshot under way, if any. */
+  incremental?: IncrementalState | null;
 }
 
 export interface RunOptions {
@@ -81,8 +84,13 @@ export async function runConnector(options: RunOptions): Promise<void> {
         stored ? 'resuming from the committed offset' : 'no committed offset: first start',
       );
 
-      stream = await dialect.open({ offset: stored?.offset ?? null, signal });
-      if (hasColumnRules(config.columns)) stream = filterColumns(stream, config.columns);
+      stream = withStreamFeatures(await dialect.open({ offset: stored?.offset ?? null, signal }), {
+        config,
+        offset: stored?.offset ?? null,
+        logger,
+        metrics,
+        onIncrementalProgress: (progress) => (state.incremental = progress),
+      });
       const openStream = stream;
       lagTimer = setInterval(() => {
         openStream

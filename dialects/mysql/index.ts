@@ -3,13 +3,14 @@ import type { Logger } from 'pino';
 import type { SourceField, SourceMessage, SourceOffset } from '../../src/core/change-event.ts';
 import type { ChangeStream, CheckProblem, Dialect, OpenOptions } from '../../src/core/dialect.ts';
 import { TributaryError } from '../../src/core/errors.ts';
-import type { TableId } from '../../src/core/schema.ts';
+import { tableKey, type TableId } from '../../src/core/schema.ts';
 import { snapshotMessages, snapshotProgressOf } from '../../src/core/snapshot.ts';
 import { tableFilter, type TableSelection } from '../../src/core/table-filter.ts';
 import { MysqlBinlogStream, type BinlogPosition } from './binlog.ts';
 import { binlogFileExists, bytesBehind, checkServer, serverInfo, type ServerInfo } from './checks.ts';
 import { connect, mysqlError, type MysqlConnectionOptions } from './connection.ts';
 import { snapshotTable } from './snapshot.ts';
+import { ensureSignalTable, mysqlIncrementalSource, sendSignal } from './incremental.ts';
 import {
   logPositionLost,
   readsRows,
@@ -25,6 +26,8 @@ export interface MysqlDialectOptions {
   tables: TableSelection;
   /** Our replica server id on the binlog connection. */
   serverId: number;
+  /** Debezium's signal table (incremental snapshots); null turns signals off. */
+  signalTable: TableId | null;
   snapshot: { mode: SnapshotMode; chunkSize: number };
   logger: Logger;
   onSnapshotRows?: (table: string, rows: number) => void;
@@ -60,6 +63,9 @@ export function createMysqlDialect(options: MysqlDialectOptions): Dialect {
       }
     },
     open: (openOptions) => openStream(options, openOptions),
+    ...(options.signalTable
+      ? { sendSignal: (row) => sendSignal(options.connection, options.signalTable!, row) }
+      : {}),
     async describe(offset: SourceOffset | null): Promise<Record<string, unknown>> {
       const connection = await connect(options.connection);
       try {
@@ -145,8 +151,12 @@ async function openStream(options: MysqlDialectOptions, { offset }: OpenOptions)
         },
       );
     }
-    const accepts = tableFilter(options.tables);
-    const ids = await listCapturedTables(catalog, accepts);
+    let { signalTable } = options;
+    if (signalTable && !(await ensureSignalTable(catalog, signalTable, logger))) signalTable = null;
+    const isSignal = (id: TableId) => signalTable !== null && tableKey(id) === tableKey(signalTable);
+    const captured = tableFilter(options.tables);
+    const accepts = (id: TableId) => isSignal(id) || captured(id);
+    const ids = (await listCapturedTables(catalog, captured)).filter((id) => !isSignal(id));
     if (ids.length === 0)
       logger.warn(
         { include: options.tables.include },
@@ -242,6 +252,9 @@ async function openStream(options: MysqlDialectOptions, { offset }: OpenOptions)
         acknowledged = acked as unknown as BinlogPosition;
       },
       close: closeAll,
+      ...(signalTable
+        ? { incremental: mysqlIncrementalSource(options.connection, catalog, signalTable) }
+        : {}),
       lagBytes: () => bytesBehind(catalog, acknowledged.file, acknowledged.pos),
     };
   } catch (error) {

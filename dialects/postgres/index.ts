@@ -24,6 +24,8 @@ import {
 import { lsnToBigInt } from './lsn.ts';
 import { PgReplicationStream } from './replication.ts';
 import { preparePublication } from './publication.ts';
+import { ensureSignalTable, pgIncrementalSource, sendSignal } from './incremental.ts';
+import { tableKey, type TableId } from '../../src/core/schema.ts';
 import { checkServer, ensureReplicaIdentityFull, listCapturedTables, slotInfo } from './setup.ts';
 import { describeTable, relationOidOf, type PgTypeResolver } from './table-schema.ts';
 import { createTypeResolver } from './type-resolver.ts';
@@ -34,6 +36,8 @@ export interface PostgresDialectOptions {
   slot: string;
   publication: string;
   replicaIdentity: 'full' | 'keep';
+  /** Debezium's signal table (incremental snapshots); null turns signals off. */
+  signalTable: TableId | null;
   /** Publish whole schemas (or all tables) so tables created while streaming are captured at once. */
   captureNewTables: boolean;
   snapshot: { mode: SnapshotMode; chunkSize: number };
@@ -74,6 +78,9 @@ export function createPostgresDialect(options: PostgresDialectOptions): Dialect 
       }
     },
     open: (openOptions) => openStream(options, openOptions),
+    ...(options.signalTable
+      ? { sendSignal: (row) => sendSignal(options.connection, options.signalTable!, row) }
+      : {}),
     async describe(offset: SourceOffset | null): Promise<Record<string, unknown>> {
       const client = await connect(options.connection);
       try {
@@ -118,13 +125,22 @@ async function openStream(
     const problems = await checkServer(catalog, slot);
     if (problems.length > 0) throw problemsError(problems);
     const database = (await catalog.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db;
-    const ids = await listCapturedTables(catalog, tableFilter(options.tables));
+    let { signalTable } = options;
+    if (signalTable && !(await ensureSignalTable(catalog, signalTable, logger))) signalTable = null;
+    const isSignal = (id: TableId) => signalTable !== null && tableKey(id) === tableKey(signalTable);
+    const captured = tableFilter(options.tables);
+    const ids = (await listCapturedTables(catalog, captured)).filter((id) => !isSignal(id));
     if (ids.length === 0)
       logger.warn(
         { include: options.tables.include },
         'no table matches source.tables; waiting for changes anyway',
       );
-    await preparePublication(catalog, { ...options, extraTables: [] }, ids, logger);
+    await preparePublication(
+      catalog,
+      { ...options, extraTables: signalTable ? [signalTable] : [] },
+      ids,
+      logger,
+    );
     if (options.replicaIdentity === 'full') await ensureReplicaIdentityFull(catalog, ids, logger);
     const types = createTypeResolver(catalog, { onLoss: rateLimitedWarning(logger) });
 
@@ -208,7 +224,7 @@ async function openStream(
       types,
       database,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
-      accepts: tableFilter(options.tables),
+      accepts: (id) => isSignal(id) || captured(id),
       logger,
     });
     let streaming = false;
@@ -238,6 +254,7 @@ async function openStream(
         if (!inSnapshot && streaming) await stream.acknowledge(lsn);
       },
       close: closeAll,
+      ...(signalTable ? { incremental: pgIncrementalSource(catalog, types, signalTable) } : {}),
       lagBytes: async () => {
         const { rows } = await catalog.query<{ lag: string | null }>(
           'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::text AS lag FROM pg_replication_slots WHERE slot_name = $1',

@@ -71,6 +71,19 @@ const sourceSchema = z
         /** Debezium's snapshot modes: see src/core/snapshot-mode.ts. */
         mode: z.enum(['initial', 'never', 'when_needed', 'initial_only', 'no_data']).default('initial'),
         chunkSize: z.int().min(1).default(10000),
+        /** Rows per chunk of an incremental snapshot (`tributary snapshot`), read between two watermarks. */
+        incrementalChunkSize: z.int().min(1).default(1024),
+      })
+      .prefault({}),
+    /**
+     * Debezium's signal table: `execute-snapshot` rows start incremental
+     * snapshots, and their watermarks are written there. Created if missing.
+     * Default `public.tributary_signals` (postgres) or `<database of the URL>.tributary_signals`.
+     */
+    signal: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        table: tableName.optional(),
       })
       .prefault({}),
     /** 0 turns heartbeats off. */
@@ -297,6 +310,12 @@ export const configSchema = configObjectSchema.transform((config) => {
         include: source.tables.include ?? [
           source.dialect === 'postgres' ? 'public.*' : `${urlDatabase(source.url) ?? '*'}.*`,
         ],
+      },
+      signal: {
+        ...source.signal,
+        table:
+          source.signal.table ??
+          `${source.dialect === 'postgres' ? 'public' : (urlDatabase(source.url) ?? 'tributary')}.tributary_signals`,
       },
       slot: source.slot ?? defaultSlot(config.name),
       publication: source.publication ?? defaultPublication(config.name),
