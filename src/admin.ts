@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import { snapshotProgressOf } from './core/snapshot.ts';
+import { incrementalStateOf } from './core/incremental-snapshot.ts';
 import { createDialect } from './dialects.ts';
 import { createKafka } from './kafka/kafka-client.ts';
 import { readCommittedOffset } from './kafka/offset-store.ts';
@@ -46,6 +47,7 @@ export async function connectorStatus(config: Config, logger: Logger): Promise<R
     committedAt: stored ? new Date(stored.committedAt).toISOString() : null,
     offset: stored?.offset ?? null,
     snapshot: progress ? { tablesCompleted: progress.completed.length, table: progress.table ?? null } : null,
+    incremental: incrementalStateOf(stored?.offset ?? null),
     source,
   };
 }

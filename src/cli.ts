@@ -9,7 +9,9 @@ import { Metrics } from './observe/metrics.ts';
 import { startHttpServer } from './observe/http.ts';
 import { runConnector, type RunState } from './run.ts';
 import { tailTopic } from './tail.ts';
-import { requestSnapshot, snapshotRoute } from './control.ts';
+import { formatStatus, type StatusReport } from './status-format.ts';
+import { requestSnapshot, snapshotRoute, statusRoutes } from './control.ts';
+import { StatusBoard } from './observe/status-page.ts';
 import { VERSION } from './version.ts';
 
 const USAGE = `tributary ${VERSION}: change data capture from PostgreSQL and MySQL/MariaDB into Kafka
@@ -17,7 +19,9 @@ const USAGE = `tributary ${VERSION}: change data capture from PostgreSQL and MyS
 Usage:
   tributary run    [--config FILE]   snapshot if needed, then stream changes into Kafka
   tributary check  [--config FILE]   validate the config and the database prerequisites
-  tributary status [--config FILE]   committed position, snapshot progress, lag behind the source
+  tributary status [--config FILE] [--json] [--watch]
+                                     committed position, snapshot progress, lag behind the source
+                                     (JSON with --json or when piped; --watch follows it)
   tributary reset  [--config FILE]   forget the committed position: the next run snapshots again
                                      (stops a running instance of the same connector)
   tributary snapshot [--config FILE] TABLE... [--where SQL]
@@ -41,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
       config: { type: 'string', short: 'c' },
       'from-beginning': { type: 'boolean' },
       where: { type: 'string' },
+      json: { type: 'boolean' },
+      watch: { type: 'boolean', short: 'w' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -61,14 +67,7 @@ async function main(argv: string[]): Promise<number> {
     case 'check':
       return check(config, logger);
     case 'status':
-      console.log(
-        JSON.stringify(
-          await connectorStatus(config, logger),
-          (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
-          2,
-        ),
-      );
-      return 0;
+      return status(config, logger, { json: values.json ?? false, watch: values.watch ?? false });
     case 'snapshot': {
       if (rest.length === 0)
         throw new TributaryError('snapshot needs at least one table', {
@@ -112,6 +111,7 @@ async function run(config: Config, logger: Logger): Promise<number> {
   logger.info({ version: VERSION, config: redactConfig(config) }, 'starting tributary');
   const metrics = new Metrics();
   const state: RunState = { live: true, streaming: false, lastCommitAt: 0 };
+  const board = new StatusBoard(config, metrics, state).start();
   const server =
     config.http.port === 0
       ? null
@@ -119,7 +119,10 @@ async function run(config: Config, logger: Logger): Promise<number> {
           host: config.http.host,
           port: config.http.port,
           metrics,
-          routes: { 'POST /snapshots': snapshotRoute(config, createDialect(config, logger)) },
+          routes: {
+            'POST /snapshots': snapshotRoute(config, createDialect(config, logger)),
+            ...statusRoutes(board),
+          },
           health: {
             live: () => state.live,
             ready: () => state.streaming,
@@ -145,9 +148,48 @@ async function run(config: Config, logger: Logger): Promise<number> {
     return 0;
   } finally {
     state.live = false;
+    board.stop();
     server?.close();
     logger.flush();
   }
+}
+
+/** Seconds between two `status --watch` refreshes. */
+const WATCH_INTERVAL_MS = 1_000;
+
+async function status(
+  config: Config,
+  logger: Logger,
+  options: { json: boolean; watch: boolean },
+): Promise<number> {
+  const json = options.json || !process.stdout.isTTY;
+  const print = async () => {
+    const report = await connectorStatus(config, logger);
+    if (json) {
+      const text = JSON.stringify(
+        report,
+        (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
+        options.watch ? 0 : 2,
+      );
+      process.stdout.write(`${text}\n`);
+    } else {
+      // On a terminal, --watch redraws in place.
+      if (options.watch) process.stdout.write('\x1b[H\x1b[2J');
+      process.stdout.write(`${formatStatus(report as unknown as StatusReport)}\n`);
+    }
+  };
+  if (!options.watch) {
+    await print();
+    return 0;
+  }
+  let stopped = false;
+  process.once('SIGINT', () => (stopped = true));
+  process.once('SIGTERM', () => (stopped = true));
+  while (!stopped) {
+    await print();
+    await new Promise((resolve) => setTimeout(resolve, WATCH_INTERVAL_MS));
+  }
+  return 0;
 }
 
 async function check(config: Config, logger: Logger): Promise<number> {

@@ -5,6 +5,7 @@ import type { Dialect } from './core/dialect.ts';
 import { TributaryError } from './core/errors.ts';
 import { executeSnapshotData, SIGNAL } from './core/incremental-snapshot.ts';
 import { tableFilter } from './core/table-filter.ts';
+import type { StatusBoard } from './observe/status-page.ts';
 
 /** What `POST /snapshots` takes: the tables to read again, and an optional SQL filter for their rows. */
 export interface SnapshotRequestBody {
@@ -107,4 +108,26 @@ export async function requestSnapshot(
       ...(body.fix ? { fix: body.fix } : {}),
     });
   return body.id!;
+}
+
+/** `GET /`: the status page; `GET /status`: the same as JSON. */
+export function statusRoutes(board: StatusBoard) {
+  const serve =
+    (type: string, render: () => Promise<string>) =>
+    (_request: IncomingMessage, response: ServerResponse) => {
+      render().then(
+        (body) => {
+          response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+          response.end(body);
+        },
+        (error: Error) => {
+          response.writeHead(500, { 'content-type': 'text/plain' });
+          response.end(error.message);
+        },
+      );
+    };
+  return {
+    'GET /': serve('text/html; charset=utf-8', () => board.html()),
+    'GET /status': serve('application/json', async () => JSON.stringify(await board.data())),
+  };
 }

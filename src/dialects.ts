@@ -24,7 +24,11 @@ export function createDialect(config: Config, logger: Logger, metrics?: Metrics)
         heartbeatIntervalMs: source.heartbeatIntervalMs,
         logger: log,
         ...(metrics
-          ? { onSnapshotRows: (table: string, rows: number) => metrics.snapshotRows.inc({ table }, rows) }
+          ? {
+              onSnapshotRows: (table: string, rows: number) => metrics.snapshotRows.inc({ table }, rows),
+              onSnapshotTables: (total: number, completed: number) =>
+                metrics.snapshotTablesProgress(total, completed),
+            }
           : {}),
       });
     case 'mysql':
@@ -36,7 +40,11 @@ export function createDialect(config: Config, logger: Logger, metrics?: Metrics)
         snapshot: source.snapshot,
         logger: log,
         ...(metrics
-          ? { onSnapshotRows: (table: string, rows: number) => metrics.snapshotRows.inc({ table }, rows) }
+          ? {
+              onSnapshotRows: (table: string, rows: number) => metrics.snapshotRows.inc({ table }, rows),
+              onSnapshotTables: (total: number, completed: number) =>
+                metrics.snapshotTablesProgress(total, completed),
+            }
           : {}),
       });
   }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import type { ChangeStream } from './core/dialect.ts';
+import type { SourceOffset } from './core/change-event.ts';
 import { TributaryError } from './core/errors.ts';
 import { runPipeline } from './core/pipeline.ts';
 import { streams } from './core/snapshot-mode.ts';
@@ -28,6 +29,30 @@ export interface RunState {
   problem?: string | null;
   /** The incremental snapshot under way, if any. */
   incremental?: IncrementalState | null;
+  /** The last committed offset (the status page). */
+  offset?: SourceOffset | null;
+  /** The latest failures, oldest first, for the status page. */
+  errors?: RecentError[];
+}
+
+export interface RecentError {
+  at: number;
+  code: string;
+  message: string;
+  fix: string | null;
+}
+
+/** How many failures the status page remembers. */
+const RECENT_ERRORS = 10;
+
+function remember(state: RunState, failure: TributaryError | null, error: unknown): void {
+  const entry: RecentError = {
+    at: Date.now(),
+    code: failure?.code ?? 'UNEXPECTED',
+    message: failure?.message ?? String((error as Error)?.message ?? error),
+    fix: failure?.fix ?? null,
+  };
+  state.errors = [...(state.errors ?? []).slice(1 - RECENT_ERRORS), entry];
 }
 
 export interface RunOptions {
@@ -130,6 +155,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
             failingSince = null;
             state.problem = null;
             state.lastCommitAt = Date.now();
+            state.offset = info.offset;
             const streaming = !('snapshot' in info.offset);
             state.streaming = streaming;
             metrics.streaming.set(streaming ? 1 : 0);
@@ -156,6 +182,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
       metrics.streaming.set(0);
       const failure = asTributaryError(error);
       metrics.errors.inc({ code: failure?.code ?? 'UNEXPECTED' });
+      if (!signal.aborted) remember(state, failure, error);
       if (signal.aborted) break;
       if (!failure?.retriable) throw failure ?? error;
       failures += 1;

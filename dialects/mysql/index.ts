@@ -31,6 +31,8 @@ export interface MysqlDialectOptions {
   snapshot: { mode: SnapshotMode; chunkSize: number };
   logger: Logger;
   onSnapshotRows?: (table: string, rows: number) => void;
+  /** Called with the tables a snapshot reads and has read (progress). */
+  onSnapshotTables?: (total: number, completed: number) => void;
 }
 
 /** Debezium's MySQL `source` fields after version, connector, name and ts_ms. */
@@ -294,6 +296,7 @@ function readSnapshot(
       }),
       logger: options.logger,
       ...(options.onSnapshotRows ? { onRows: options.onSnapshotRows } : {}),
+      ...(options.onSnapshotTables ? { onTables: options.onSnapshotTables } : {}),
     });
     await connection.query('COMMIT').catch(() => {});
   })();

@@ -45,6 +45,8 @@ export interface PostgresDialectOptions {
   logger: Logger;
   /** Called with rows read per table during a snapshot (metrics). */
   onSnapshotRows?: (table: string, rows: number) => void;
+  /** Called with the tables a snapshot reads and has read (progress). */
+  onSnapshotTables?: (total: number, completed: number) => void;
 }
 
 /** The offset this dialect commits: the commit end LSN, plus snapshot progress while one runs. */
@@ -299,6 +301,7 @@ function snapshotOf(
       }),
       logger: options.logger,
       ...(options.onSnapshotRows ? { onRows: options.onSnapshotRows } : {}),
+      ...(options.onSnapshotTables ? { onTables: options.onSnapshotTables } : {}),
     });
     await reader.query('COMMIT').catch(() => {});
   })();

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaConfig } from '../config/schema.ts';
+import { silenceKafkaJsNegativeTimeoutWarning } from './negative-timeout.ts';
+
+silenceKafkaJsNegativeTimeoutWarning();
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
