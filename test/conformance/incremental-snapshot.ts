@@ -1,36 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { stringify } from 'yaml';
 import { exitOf, type ConnectorTestContext } from '../harness/connector-context.ts';
 import { EventCollector, type SeenEvent } from '../harness/kafka-events.ts';
+import { CLI, configFile, freePort, untilReady } from '../harness/cli.ts';
 
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const incremental = (events: EventCollector) =>
   events.changes().filter((e) => e.value.op === 'r' && e.value.source.snapshot === 'incremental');
@@ -56,11 +32,9 @@ export function incrementalSnapshotSuite(open: () => Promise<ConnectorTestContex
       http: { port, host: '127.0.0.1' },
       source: { snapshot: { incrementalChunkSize: 100 } },
     };
-    const dir = mkdtempSync(join(tmpdir(), 'tributary-incremental-'));
-    const configFile = join(dir, 'config.yaml');
-    writeFileSync(configFile, stringify(ctx.configInput(overrides)));
+    const file = configFile(ctx, overrides);
     const child = ctx.spawn(overrides);
-    await until('readiness', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
+    await untilReady(port);
 
     // The writer only ever raises v, so a stale r would show as v going down for its key.
     const writer = await ctx.session();
@@ -83,7 +57,7 @@ export function incrementalSnapshotSuite(open: () => Promise<ConnectorTestContex
       'snapshot',
       `${ctx.schema}.items`,
       '--config',
-      configFile,
+      file,
     ]);
     assert.match(stdout, /incremental snapshot requested/);
     await using events = await EventCollector.open([ctx.topic('items')]);
@@ -128,7 +102,7 @@ export function incrementalSnapshotSuite(open: () => Promise<ConnectorTestContex
       source: { snapshot: { mode: 'never' as const, incrementalChunkSize: 10 } },
     };
     let child = ctx.spawn(overrides);
-    await until('readiness', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
+    await untilReady(port);
     await ctx.sql('INSERT INTO items VALUES (1000, 0)');
     await using events = await EventCollector.open([ctx.topic('items')]);
     const data = JSON.stringify({

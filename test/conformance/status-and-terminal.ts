@@ -1,47 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { stringify } from 'yaml';
 import type { StatusData } from '../../src/observe/status-page.ts';
 import { exitOf, type ConfigOverrides, type ConnectorTestContext } from '../harness/connector-context.ts';
 import { loadPage, testOutput } from '../harness/browser.ts';
+import { CLI, configFile, freePort, until } from '../harness/cli.ts';
 import { EventCollector } from '../harness/kafka-events.ts';
 import { waitOrFail } from '../harness/waiting.ts';
 
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function configFile(ctx: ConnectorTestContext, overrides: ConfigOverrides): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'tributary-status-')), 'config.yaml');
-  writeFileSync(file, stringify(ctx.configInput(overrides)));
-  return file;
-}
 
 /** Runs a command on a pseudo-terminal (util-linux `script`), as a person at a terminal would. */
 async function onTerminal(command: string[], seconds: number, capture: string): Promise<string> {
