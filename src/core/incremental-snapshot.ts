@@ -181,12 +181,19 @@ export function withIncrementalSnapshots(
     options.onProgress?.(state);
   };
 
+  /** The reader of the table being read, kept while it is read. */
+  let cached: { table: string; reader: ChunkReader | null } | null = null;
+
   /** Moves to the next table when the current one is finished, missing or keyless. */
   async function currentReader(): Promise<ChunkReader | null> {
     while (state && state.tables.length > 0) {
       const request = state.tables[0]!;
       const id = parseTable(request.table);
-      const reader = id && options.accepts(id) ? await source.table(id) : null;
+      if (cached?.table !== request.table) {
+        const captured = id !== null && options.accepts(id) && tableKey(id) !== signalKey;
+        cached = { table: request.table, reader: captured ? await source.table(id) : null };
+      }
+      const { reader } = cached;
       if (!reader || reader.schema.primaryKey.length === 0) {
         logger.warn(
           { table: request.table },
