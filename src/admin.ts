@@ -4,6 +4,7 @@ import type { Config } from './config/schema.ts';
 import { snapshotProgressOf } from './core/snapshot.ts';
 import { incrementalStateOf } from './core/incremental-snapshot.ts';
 import { createDialect } from './dialects.ts';
+import type { Dialect } from './core/dialect.ts';
 import { createKafka } from './kafka/kafka-client.ts';
 import { readCommittedOffset } from './kafka/offset-store.ts';
 import { TransactionalSink } from './kafka/transactional-sink.ts';
@@ -23,8 +24,16 @@ export function connectorSink(config: Config, kafka: Kafka): TransactionalSink {
 }
 
 /** `tributary status`: the committed position, snapshot progress and how far the source is ahead. */
-export async function connectorStatus(config: Config, logger: Logger): Promise<Record<string, unknown>> {
-  const kafka = createKafka(config.kafka, logger);
+export async function connectorStatus(
+  config: Config,
+  logger: Logger,
+  // `status --watch` keeps one of each across refreshes.
+  clients: { kafka: Kafka; dialect: Dialect } = {
+    kafka: createKafka(config.kafka, logger),
+    dialect: createDialect(config, logger),
+  },
+): Promise<Record<string, unknown>> {
+  const { kafka } = clients;
   const stored = await readCommittedOffset({
     kafka,
     topic: config.topics.offsets,
@@ -35,7 +44,7 @@ export async function connectorStatus(config: Config, logger: Logger): Promise<R
     throw error;
   });
   const progress = snapshotProgressOf(stored?.offset ?? null);
-  const source = await createDialect(config, logger).describe(stored?.offset ?? null);
+  const source = await clients.dialect.describe(stored?.offset ?? null);
   return {
     connector: config.name,
     dialect: config.source.dialect,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { CONFIG_FILE_ENV, loadConfig, redactConfig, type Config } from './config/load.ts';
 import { TributaryError } from './core/errors.ts';
 import { createDialect } from './dialects.ts';
+import { createKafka } from './kafka/kafka-client.ts';
 import { connectorStatus, resetConnector } from './admin.ts';
 import { createLogger } from './observe/logger.ts';
 import { Metrics } from './observe/metrics.ts';
@@ -163,8 +164,9 @@ async function status(
   options: { json: boolean; watch: boolean },
 ): Promise<number> {
   const json = options.json || !process.stdout.isTTY;
+  const clients = { kafka: createKafka(config.kafka, logger), dialect: createDialect(config, logger) };
   const print = async () => {
-    const report = await connectorStatus(config, logger);
+    const report = await connectorStatus(config, logger, clients);
     if (json) {
       const text = JSON.stringify(
         report,

@@ -64,7 +64,7 @@ export function statusAndTerminalSuite(open: () => Promise<ConnectorTestContext>
     // A re-snapshot, followed by status --watch on a terminal and on the page.
     await run(process.execPath, [CLI, 'snapshot', table, '--config', file]);
     const capture = testOutput(`status-watch-${ctx.dialect}.txt`);
-    const watching = onTerminal([process.execPath, CLI, 'status', '--watch', '--config', file], 6, capture);
+    const watching = onTerminal([process.execPath, CLI, 'status', '--watch', '--config', file], 15, capture);
     await until(
       'the re-snapshot under way',
       async () => ((await status()).incremental?.rows ?? 0) > 0 || undefined,
