@@ -145,6 +145,8 @@ interface OpenChunk {
   open: boolean;
   /** The chunk reached the table's end (or its max key). */
   last: boolean;
+  /** The key of the chunk's last row: progress once the chunk is emitted, not before. */
+  nextKey: unknown[] | null;
 }
 
 export interface IncrementalOptions {
@@ -258,13 +260,10 @@ export function withIncrementalSnapshots(
       rows: new Map(rows.map((r) => [keyString(reader.schema, r.row), r])),
       open: false,
       last: rows.length < options.chunkSize,
-    };
-    if (rows.length > 0) {
       // Keys are in order: the chunk's last row is where the next one starts.
-      const lastKey = rows[rows.length - 1]!.key;
-      chunk.last ||= JSON.stringify(lastKey) === JSON.stringify(state.maxKey);
-      setState({ ...state, lastKey });
-    }
+      nextKey: rows.length > 0 ? rows[rows.length - 1]!.key : null,
+    };
+    if (JSON.stringify(chunk.nextKey) === JSON.stringify(state.maxKey)) chunk.last = true;
   }
 
   function onSignal(message: ChangeMessage): void {
@@ -313,7 +312,12 @@ export function withIncrementalSnapshots(
         source: readSource,
       };
     options.onRows?.(table, closing.rows.size);
-    setState({ ...state!, rows: state!.rows + closing.rows.size });
+    // Offsets committed before this one still resume at the chunk's start.
+    setState({
+      ...state!,
+      lastKey: closing.nextKey ?? state!.lastKey,
+      rows: state!.rows + closing.rows.size,
+    });
     if (closing.last) finishTable();
   }
 
