@@ -101,7 +101,11 @@ export async function requestSnapshot(
       cause: error,
     });
   }
-  const body = (await response.json()) as { id?: string; error?: string; fix?: string };
+  const body = (await response.json().catch(() => ({ error: `HTTP ${response.status}` }))) as {
+    id?: string;
+    error?: string;
+    fix?: string;
+  };
   if (!response.ok)
     throw new TributaryError(`the running instance refused the snapshot: ${body.error}`, {
       code: 'CONFIG_INVALID',
@@ -128,6 +132,8 @@ export function statusRoutes(board: StatusBoard) {
     };
   return {
     'GET /': serve('text/html; charset=utf-8', () => board.html()),
-    'GET /status': serve('application/json', async () => JSON.stringify(await board.data())),
+    'GET /status': serve('application/json', async () =>
+      JSON.stringify(await board.data(), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+    ),
   };
 }
