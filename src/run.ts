@@ -10,6 +10,7 @@ import { withStreamFeatures } from './stream-features.ts';
 import type { IncrementalState } from './core/incremental-snapshot.ts';
 import { createEncoderFactory } from './avro/event-encoder.ts';
 import { SchemaRegistryClient } from './avro/registry.ts';
+import { createTransactionEventEncoder } from './avro/transaction-events.ts';
 import { createKafka } from './kafka/kafka-client.ts';
 import { readCommittedOffset } from './kafka/offset-store.ts';
 import { backoffDelay } from './core/backoff.ts';
@@ -19,6 +20,7 @@ import type { Metrics } from './observe/metrics.ts';
 import { createDialect } from './dialects.ts';
 import { VERSION } from './version.ts';
 import { connectorSink } from './admin.ts';
+import { recordHandling } from './record-handling.ts';
 
 export interface RunState {
   live: boolean;
@@ -137,15 +139,18 @@ export async function runConnector(options: RunOptions): Promise<void> {
         sourceFields: dialect.sourceFields,
         keyColumns: config.topics.keyColumns,
       });
+      const transactionEvents = config.topics.transactionMetadata
+        ? await createTransactionEventEncoder({ topic: config.topics.transactionTopic, registry, topics })
+        : undefined;
       await runPipeline({
         name: config.name,
         version: VERSION,
         dialect,
         stream,
-        encoders,
-        sink,
+        ...recordHandling(config, { admin, encoders, sink, registry, topics, logger, metrics }),
         batch: config.batch,
         tombstones: config.topics.tombstones,
+        ...(transactionEvents ? { transactionEvents } : {}),
         logger,
         signal,
         observer: {

@@ -193,7 +193,7 @@ describe('MySQL 8.4 binlog bytes (FULL row metadata, v2 row events)', () => {
     });
     assert.deepEqual(columnTypeFor(byName.get('js')!).type, { kind: 'string', semantic: 'json' });
     assert.deepEqual(columnTypeFor(byName.get('u_big')!).type, { kind: 'decimal', precision: 20, scale: 0 });
-    assert.deepEqual(columnTypeFor(byName.get('t')!).type, { kind: 'int64' });
+    assert.deepEqual(columnTypeFor(byName.get('t')!).type, { kind: 'time-micros' });
   });
 
   test('row values become canonical values', () => {

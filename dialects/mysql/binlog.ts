@@ -21,8 +21,11 @@ import { BINLOG_CONNECTION_OPTIONS } from './types.ts';
 import {
   binlogRow,
   sameSchema,
+  sameTable,
   tableFromCatalog,
   tableFromTableMap,
+  withCatalogDefaults,
+  withoutDefaults,
   type MysqlTable,
 } from './table-schema.ts';
 
@@ -100,6 +103,12 @@ export class MysqlBinlogStream {
   private readonly raw: AnyBinlogEvent[] = [];
   private readonly tablesById = new Map<number, MysqlTable>();
   private readonly announced = new Map<string, TableSchema>();
+  /**
+   * The latest version of each table, kept across TABLE_MAP events (one per
+   * transaction) while its columns stay the same, so its value parsers, and
+   * their once-per-column loss warnings, are not made anew per transaction.
+   */
+  private readonly latestTables = new Map<string, MysqlTable>();
   private readonly executed: ExecutedGtids | null;
   private file: string;
   private tx: OpenTransaction | null = null;
@@ -303,9 +312,21 @@ export class MysqlBinlogStream {
       }
       table = await tableFromCatalog(this.options.catalog, id);
     }
-    this.tablesById.set(event.tableId, table);
     const key = tableKey(id);
+    const latest = this.latestTables.get(key);
+    if (latest && sameTable(latest, table)) table = latest;
+    else this.latestTables.set(key, table);
+    this.tablesById.set(event.tableId, table);
     const previous = this.announced.get(key);
+    if (previous && sameSchema(withoutDefaults(previous), withoutDefaults(table.schema))) {
+      // The same version: keep the defaults it was announced with (a TABLE_MAP has none).
+      this.tablesById.set(event.tableId, table);
+      return;
+    }
+    if (table.columns.every((column) => column.defaultText === undefined)) {
+      table = await withCatalogDefaults(this.options.catalog, table);
+    }
+    this.tablesById.set(event.tableId, table);
     if (!previous || !sameSchema(previous, table.schema)) {
       this.announced.set(key, table.schema);
       await this.queue.push({ kind: 'schema', table: table.schema });

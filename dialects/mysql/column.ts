@@ -22,6 +22,12 @@ export interface MysqlColumn {
   charset: string | null;
   enumValues?: string[];
   setValues?: string[];
+  /**
+   * A constant DEFAULT as the snapshot would print its value (`x`, `1.50`,
+   * `2000-01-01`), from information_schema; absent for none, NULL or an
+   * expression. The binlog does not carry defaults.
+   */
+  defaultText?: string;
 }
 
 /** MySQL's spatial types, in the order of the binlog's geometry type codes (0 = geometry, 1 = point, ...). */

@@ -12,6 +12,7 @@ import type { MysqlColumn } from './column.ts';
 import {
   canonicalColumnType,
   columnsFromInformationSchema,
+  constantDefaultText,
   columnsFromTableMap,
   INFORMATION_SCHEMA_COLUMNS_SQL,
   parseValueList,
@@ -218,4 +219,17 @@ describe('columnsFromTableMap', () => {
         /binlog_row_metadata=FULL/.test(e.fix ?? ''),
     );
   });
+});
+
+test('COLUMN_DEFAULT: MariaDB quoted literals and numbers are constants; NULL and expressions are not', () => {
+  assert.equal(constantDefaultText("'it''s \\\\ x'"), "it's \\ x");
+  assert.equal(constantDefaultText("'2000-01-01'"), '2000-01-01');
+  assert.equal(constantDefaultText("''"), '');
+  assert.equal(constantDefaultText("'NULL'"), 'NULL');
+  assert.equal(constantDefaultText("'a\\nb'"), 'a\nb');
+  assert.equal(constantDefaultText('1.50'), '1.50');
+  assert.equal(constantDefaultText('-1.5e3'), '-1.5e3');
+  for (const none of ['NULL', null, 'current_timestamp()', "b'101'", 'uuid()']) {
+    assert.equal(constantDefaultText(none), undefined, String(none));
+  }
 });

@@ -27,7 +27,7 @@ import { GEOMETRY_TYPE_NAMES, type MysqlColumn } from './column.ts';
  * go to `columnsFromInformationSchema`.
  */
 export const INFORMATION_SCHEMA_COLUMNS_SQL = `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, NUMERIC_PRECISION, NUMERIC_SCALE,
-       DATETIME_PRECISION, CHARACTER_MAXIMUM_LENGTH, CHARACTER_SET_NAME
+       DATETIME_PRECISION, CHARACTER_MAXIMUM_LENGTH, CHARACTER_SET_NAME, COLUMN_DEFAULT
   FROM information_schema.COLUMNS
  WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?
  ORDER BY ORDINAL_POSITION`;
@@ -177,17 +177,61 @@ export function columnsFromInformationSchema(rows: readonly InformationSchemaCol
     }
     const values =
       dataType === 'enum' || dataType === 'set' ? parseValueList(columnType, dataType, name) : undefined;
-    return makeColumn({
-      name,
-      dataType,
-      unsigned: /\bunsigned\b/.test(typeWords) || /\bzerofill\b/.test(typeWords),
-      nullable: text(field(row, 'IS_NULLABLE')).toUpperCase() === 'YES',
-      precision,
-      scale,
-      charset: optionalText(field(row, 'CHARACTER_SET_NAME')),
-      values,
-    });
+    const defaultText = constantDefaultText(field(row, 'COLUMN_DEFAULT'));
+    return withDefault(
+      defaultText,
+      makeColumn({
+        name,
+        dataType,
+        unsigned: /\bunsigned\b/.test(typeWords) || /\bzerofill\b/.test(typeWords),
+        nullable: text(field(row, 'IS_NULLABLE')).toUpperCase() === 'YES',
+        precision,
+        scale,
+        charset: optionalText(field(row, 'CHARACTER_SET_NAME')),
+        values,
+      }),
+    );
   });
+}
+
+function withDefault(defaultText: string | undefined, column: MysqlColumn): MysqlColumn {
+  return defaultText === undefined ? column : { ...column, defaultText };
+}
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '0': '\0',
+  b: '\b',
+  Z: '\x1a',
+};
+
+/**
+ * `information_schema.COLUMNS.COLUMN_DEFAULT` → the constant's text, or
+ * undefined. MariaDB (10.2.7+) prints a default as SQL: string literals
+ * quoted (`'it''s'`), numbers bare, `NULL`, expressions (`current_timestamp()`,
+ * `b'101'`). MySQL 8 prints string defaults unquoted, indistinguishable from
+ * expressions: only its numbers are taken.
+ */
+export function constantDefaultText(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(value)) return value;
+  if (value.length < 2 || !value.startsWith("'") || !value.endsWith("'")) return undefined;
+  let text = '';
+  for (let i = 1; i < value.length - 1; i++) {
+    const c = value[i]!;
+    if (c === '\\' && i + 1 < value.length - 1) {
+      const next = value[++i]!;
+      text += ESCAPES[next] ?? next;
+    } else if (c === "'" && value[i + 1] === "'") {
+      text += "'";
+      i++;
+    } else {
+      text += c;
+    }
+  }
+  return text;
 }
 
 /** A column of a row whose keys may come back in either case (MySQL 8 data dictionary views). */

@@ -35,11 +35,8 @@ export interface MysqlDialectOptions {
   onSnapshotTables?: (total: number, completed: number) => void;
 }
 
-/** Debezium's MySQL `source` fields after version, connector, name and ts_ms. */
+/** Debezium's MySQL and MariaDB `source` fields after the common ones (`version` … `ts_ns`). */
 const SOURCE_FIELDS: readonly SourceField[] = [
-  { name: 'snapshot', type: { kind: 'string', semantic: 'enum' }, nullable: true },
-  { name: 'db', type: { kind: 'string' }, nullable: false },
-  { name: 'sequence', type: { kind: 'string' }, nullable: true },
   { name: 'table', type: { kind: 'string' }, nullable: true },
   { name: 'server_id', type: { kind: 'int64' }, nullable: false },
   { name: 'gtid', type: { kind: 'string' }, nullable: true },
@@ -53,8 +50,13 @@ const SOURCE_FIELDS: readonly SourceField[] = [
 const SYSTEM_SCHEMAS = ['mysql', 'information_schema', 'performance_schema', 'sys'];
 
 export function createMysqlDialect(options: MysqlDialectOptions): Dialect {
+  // Debezium's MariaDB connector names itself `mariadb` (and its source record
+  // io.debezium.connector.mariadb.Source): a MariaDB server is mimicked as that.
+  let connector: 'mysql' | 'mariadb' = 'mysql';
   return {
-    connector: 'mysql',
+    get connector() {
+      return connector;
+    },
     sourceFields: SOURCE_FIELDS,
     async check(): Promise<CheckProblem[]> {
       const connection = await connect(options.connection);
@@ -64,7 +66,10 @@ export function createMysqlDialect(options: MysqlDialectOptions): Dialect {
         await connection.end().catch(() => {});
       }
     },
-    open: (openOptions) => openStream(options, openOptions),
+    open: (openOptions) =>
+      openStream(options, openOptions, (isMariaDb) => {
+        connector = isMariaDb ? 'mariadb' : 'mysql';
+      }),
     ...(options.signalTable
       ? { sendSignal: (row) => sendSignal(options.connection, options.signalTable!, row) }
       : {}),
@@ -129,7 +134,11 @@ interface MysqlOffset extends BinlogPosition {
   snapshot?: unknown;
 }
 
-async function openStream(options: MysqlDialectOptions, { offset }: OpenOptions): Promise<ChangeStream> {
+async function openStream(
+  options: MysqlDialectOptions,
+  { offset }: OpenOptions,
+  onServer: (isMariaDb: boolean) => void,
+): Promise<ChangeStream> {
   const { logger } = options;
   const catalog = await connect(options.connection);
   let snapshotConnection: mysql.Connection | null = null;
@@ -141,6 +150,7 @@ async function openStream(options: MysqlDialectOptions, { offset }: OpenOptions)
   };
   try {
     const info = await serverInfo(catalog);
+    onServer(info.isMariaDb);
     const problems = await checkServer(catalog, options.serverId);
     const fatal = problems.filter((p) => p.subject !== 'gtid_mode');
     for (const p of problems.filter((p) => p.subject === 'gtid_mode')) logger.warn({ fix: p.fix }, p.message);

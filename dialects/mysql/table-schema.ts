@@ -5,6 +5,7 @@ import type { MysqlColumn } from './column.ts';
 import {
   columnsFromInformationSchema,
   columnsFromTableMap,
+  constantDefaultText,
   INFORMATION_SCHEMA_COLUMNS_SQL,
 } from './columns.ts';
 import { binlogValueParser, columnTypeFor, snapshotValueParser } from './types.ts';
@@ -20,23 +21,79 @@ export interface MysqlTable {
   snapshotParsers: Array<(value: unknown) => unknown>;
 }
 
-function buildTable(id: TableId, columns: MysqlColumn[], primaryKey: string[]): MysqlTable {
+type Parsers = Pick<MysqlTable, 'binlogParsers' | 'snapshotParsers'>;
+
+function buildTable(
+  id: TableId,
+  columns: MysqlColumn[],
+  primaryKey: string[],
+  parsers: Parsers = {
+    binlogParsers: columns.map(binlogValueParser),
+    snapshotParsers: columns.map(snapshotValueParser),
+  },
+): MysqlTable {
   const schema: TableSchema = {
     id,
     primaryKey,
     columns: columns.map((column) => {
       const { type, sourceType, forceNullable } = columnTypeFor(column);
-      // Some types yield null for values Avro cannot carry (zero dates), even in NOT NULL columns.
-      return { name: column.name, type, sourceType, nullable: column.nullable || forceNullable === true };
+      const value = defaultValue(column);
+      return {
+        name: column.name,
+        type,
+        sourceType,
+        // Some types yield null for values Avro cannot carry (zero dates), even in NOT NULL columns.
+        nullable: column.nullable || forceNullable === true,
+        ...(value === undefined ? {} : { default: value }),
+      };
     }),
   };
   return {
     id,
     schema,
     columns,
-    binlogParsers: columns.map(binlogValueParser),
-    snapshotParsers: columns.map(snapshotValueParser),
+    binlogParsers: parsers.binlogParsers,
+    snapshotParsers: parsers.snapshotParsers,
   };
+}
+
+/** The canonical value of a column's constant default, read as the snapshot reads values. */
+function defaultValue(column: MysqlColumn): unknown {
+  if (column.defaultText === undefined) return undefined;
+  try {
+    return snapshotValueParser(column)(column.defaultText) ?? undefined;
+  } catch {
+    return undefined; // a default the snapshot parser does not take (bytes): none rather than a guess
+  }
+}
+
+/**
+ * The binlog carries no defaults: a table version from a TABLE_MAP takes its
+ * columns' constant defaults from information_schema (as of now, like the
+ * snapshot's), so both roads describe the table alike.
+ */
+export async function withCatalogDefaults(
+  connection: mysql.Connection,
+  table: MysqlTable,
+): Promise<MysqlTable> {
+  const [rows] = await connection.query<mysql.RowDataPacket[]>(
+    `SELECT COLUMN_NAME AS name, COLUMN_DEFAULT AS value FROM information_schema.COLUMNS
+      WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`,
+    [table.id.schema, table.id.table],
+  );
+  const defaults = new Map(rows.map((r) => [String(r.name), constantDefaultText(r.value)]));
+  const columns = table.columns.map((column) => {
+    const defaultText = defaults.get(column.name);
+    return defaultText === undefined ? column : { ...column, defaultText };
+  });
+  // The same parsers (they do not depend on defaults): each warns once per column about its losses,
+  // whichever of the two versions a later TABLE_MAP finds.
+  return buildTable(table.id, columns, table.schema.primaryKey, table);
+}
+
+/** A schema without its columns' defaults: what a TABLE_MAP alone can tell. */
+export function withoutDefaults(schema: TableSchema): TableSchema {
+  return { ...schema, columns: schema.columns.map(({ default: _, ...column }) => column) };
 }
 
 /** The table as of a TABLE_MAP event with `binlog_row_metadata=FULL`: the schema at that point in the log. */
@@ -89,4 +146,9 @@ export function snapshotRow(table: MysqlTable, values: readonly unknown[]): Row 
 /** Two versions of a table differ in what consumers see: the schema must be announced again. */
 export function sameSchema(a: TableSchema, b: TableSchema): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Two versions of a table read values alike: same schema, same column descriptions. */
+export function sameTable(a: MysqlTable, b: MysqlTable): boolean {
+  return sameSchema(a.schema, b.schema) && JSON.stringify(a.columns) === JSON.stringify(b.columns);
 }

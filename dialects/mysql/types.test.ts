@@ -150,10 +150,10 @@ describe('floating point', () => {
     both(column('float', 'float'), 1234.5670166015625, 1234.567, 1234.5670166015625);
   });
 
-  test('double is exact (the server prints the shortest round-trip text)', () => {
+  test('double is exact (selected as DOUBLE, whose text is the shortest round trip, even for DOUBLE(m,d))', () => {
     const c = column('double', 'double');
     assert.deepEqual(columnTypeFor(c).type, { kind: 'float64' });
-    assert.equal(snapshotSelectExpression(c), '`c`');
+    assert.equal(snapshotSelectExpression(c), 'CAST(`c` AS DOUBLE) AS `c`');
     both(c, 5e-324, 5e-324, 5e-324);
     both(c, -1.7976931348623157e308, -1.7976931348623157e308, -1.7976931348623157e308);
     both(c, 0.1, 0.1, 0.1);
@@ -168,9 +168,9 @@ describe('bit', () => {
     both(c, Buffer.from([0]), Buffer.from([0]), false);
   });
 
-  test('bit(n) is n characters 0/1, most significant first: the length is kept', () => {
+  test("bit(n) is n characters 0/1, most significant first, sent as Debezium's Bits of length n", () => {
     const b10 = column('bit', 'bit(10)', { precision: 10 });
-    assert.deepEqual(columnTypeFor(b10).type, { kind: 'string', semantic: 'bits' });
+    assert.deepEqual(columnTypeFor(b10).type, { kind: 'bits', length: 10 });
     both(b10, Buffer.from([0x02, 0xaa]), Buffer.from([0x02, 0xaa]), '1010101010');
     both(b10, Buffer.from([0x00, 0x00]), Buffer.from([0x00, 0x00]), '0000000000');
     const b64 = column('bit', 'bit(64)', { precision: 64 });
@@ -213,7 +213,7 @@ describe('strings', () => {
 
   test('enum: the label (semantic enum); zongji sends the index, 0 being the empty-string error value', () => {
     const c = column('enum', "enum('a','b''c','é')", { enumValues: ['a', "b'c", 'é'], charset: 'latin1' });
-    assert.deepEqual(columnTypeFor(c).type, { kind: 'string', semantic: 'enum' });
+    assert.deepEqual(columnTypeFor(c).type, { kind: 'string', semantic: 'enum', allowed: ['a', "b'c", 'é'] });
     both(c, 2, "b'c", "b'c");
     both(c, 3, 'é', 'é');
     both(c, 0, '', '');
@@ -222,9 +222,15 @@ describe('strings', () => {
     rejects(() => binlog(c, 4));
   });
 
+  test('enum and set labels are spelled as information_schema spells them: 4-byte characters are ?', () => {
+    const c = column('enum', "enum('a','🚀x')", { enumValues: ['a', '🚀x'] });
+    assert.deepEqual(columnTypeFor(c).type, { kind: 'string', semantic: 'enum', allowed: ['a', '?x'] });
+    both(c, 2, '🚀x', '🚀x');
+  });
+
   test('set: comma-separated labels in definition order (semantic set)', () => {
     const c = column('set', "set('x','y','z')", { setValues: ['x', 'y', 'z'] });
-    assert.deepEqual(columnTypeFor(c).type, { kind: 'string', semantic: 'set' });
+    assert.deepEqual(columnTypeFor(c).type, { kind: 'string', semantic: 'set', allowed: ['x', 'y', 'z'] });
     both(c, 'x,z', 'x,z', 'x,z');
     both(c, '', '', '');
   });
@@ -288,7 +294,10 @@ describe('binary', () => {
       'geometrycollection',
     ]) {
       const c = column(type, type);
-      assert.deepEqual(columnTypeFor(c), { type: { kind: 'bytes' }, sourceType: type });
+      assert.deepEqual(columnTypeFor(c), {
+        type: { kind: 'geometry', point: type === 'point' },
+        sourceType: type,
+      });
       both(c, point, point, point);
     }
     rejects(() => binlog(column('point', 'point'), { x: 1, y: 2 }), 'SOURCE_SETTING', /columns\.ts/);
@@ -330,7 +339,7 @@ describe('dates and times', () => {
   test('datetime(p): wall-clock microseconds, every fraction length', () => {
     const c = column('datetime', 'datetime(6)', { scale: 6 });
     assert.deepEqual(columnTypeFor(c), {
-      type: { kind: 'local-timestamp-micros' },
+      type: { kind: 'local-timestamp-micros', precision: 6 },
       sourceType: 'datetime(6)',
       forceNullable: true,
     });
@@ -380,7 +389,7 @@ describe('dates and times', () => {
   test('timestamp(p): UTC microseconds (zongji renders it with timezone Z, the session prints it in UTC)', () => {
     const c = column('timestamp', 'timestamp(6)', { scale: 6 });
     assert.deepEqual(columnTypeFor(c), {
-      type: { kind: 'timestamp-micros' },
+      type: { kind: 'timestamp-micros', precision: 6 },
       sourceType: 'timestamp(6)',
       forceNullable: true,
     });
@@ -390,9 +399,9 @@ describe('dates and times', () => {
     assert.equal(fromSnapshot('0000-00-00 00:00:00.000000'), null);
   });
 
-  test('time(p): signed microseconds (int64), negative and beyond 24 hours', () => {
+  test('time(p): signed microseconds (MicroTime whatever p), negative and beyond 24 hours', () => {
     const c = column('time', 'time(6)', { scale: 6 });
-    assert.deepEqual(columnTypeFor(c), { type: { kind: 'int64' }, sourceType: 'time(6)' });
+    assert.deepEqual(columnTypeFor(c), { type: { kind: 'time-micros' }, sourceType: 'time(6)' });
     both(c, '-838:59:59.999999', '-838:59:59.999999', -3020399999999n);
     both(c, '838:59:59.999999', '838:59:59.999999', 3020399999999n);
     both(c, '00:00:00.000000', '00:00:00.000000', 0n);
@@ -427,9 +436,9 @@ describe('dates and times', () => {
     rejects(() => binlog(c, '12:3:45'));
   });
 
-  test('year: int32; zongji sends the zero year 0000 as 1900', () => {
+  test('year: a Year; zongji sends the zero year 0000 as 1900', () => {
     const c = column('year', 'year');
-    assert.deepEqual(columnTypeFor(c), { type: { kind: 'int32' }, sourceType: 'year' });
+    assert.deepEqual(columnTypeFor(c), { type: { kind: 'year' }, sourceType: 'year' });
     both(c, 1900, 0, 0);
     both(c, 1901, 1901, 1901);
     both(c, 2155, 2155, 2155);
@@ -465,15 +474,30 @@ describe('connection options and select list', () => {
     );
   });
 
+  test('typeCast hands DOUBLE and FLOAT over as their text, which Number() converts exactly', () => {
+    const field = (type: string) =>
+      ({
+        type,
+        string: () => '958721.3352067961',
+        buffer: () => Buffer.alloc(0),
+      }) as unknown as TypeCastField;
+    for (const type of ['DOUBLE', 'FLOAT']) {
+      const value = SNAPSHOT_CONNECTION_OPTIONS.typeCast(field(type), () => 958721.335206796);
+      assert.equal(value, '958721.3352067961', type);
+    }
+    assert.equal(snapshot(column('double', 'double'), '958721.3352067961'), 958721.3352067961);
+  });
+
   test('select list quotes names and casts where the plain text would lose', () => {
     const columns = [
       column('int', 'int', { name: 'id' }),
       column('float', 'float', { name: 'we`ird' }),
       column('inet6', 'binary(16)', { name: 'ip' }),
+      column('double', 'double', { name: 'd' }),
     ];
     assert.equal(
       snapshotSelectList(columns),
-      '`id`, CAST(`we``ird` AS DOUBLE) AS `we``ird`, CAST(`ip` AS BINARY(16)) AS `ip`',
+      '`id`, CAST(`we``ird` AS DOUBLE) AS `we``ird`, CAST(`ip` AS BINARY(16)) AS `ip`, CAST(`d` AS DOUBLE) AS `d`',
     );
   });
 

@@ -28,6 +28,7 @@ export interface MysqlColumnType {
   /**
    * A non-NULL value can arrive as null (a zero date such as `0000-00-00`, which
    * no date type can hold): declare the field nullable even if the column is NOT NULL.
+   * Debezium sends the epoch there instead, which collides with 1970-01-01.
    */
   forceNullable?: boolean;
 }
@@ -55,7 +56,7 @@ export const SNAPSHOT_CONNECTION_OPTIONS = {
   bigNumberStrings: true,
   decimalNumbers: false,
   jsonStrings: true,
-  typeCast: rawGeometry,
+  typeCast: exactSnapshotValue,
 } as const satisfies ConnectionOptions;
 
 /** Run once on the snapshot connection: TIMESTAMP values are printed in UTC. */
@@ -75,9 +76,22 @@ export const BINLOG_CONNECTION_OPTIONS = {
   decimalNumbers: false,
 } as const satisfies ConnectionOptions;
 
-/** mysql2 parses GEOMETRY into {x, y} objects and drops the SRID; we keep its bytes. */
-function rawGeometry(field: TypeCastField, next: TypeCastNext): unknown {
-  return field.type === 'GEOMETRY' ? field.buffer() : next();
+/**
+ * Where mysql2's own conversion of the text protocol loses, take the raw value:
+ * - GEOMETRY: mysql2 parses it into {x, y} objects and drops the SRID; we keep its bytes;
+ * - DOUBLE and FLOAT: mysql2's float parser is not correctly rounded (the server's
+ *   `958721.3352067961` became 958721.335206796); the text goes to `Number` instead.
+ */
+function exactSnapshotValue(field: TypeCastField, next: TypeCastNext): unknown {
+  switch (field.type) {
+    case 'GEOMETRY':
+      return field.buffer();
+    case 'DOUBLE':
+    case 'FLOAT':
+      return field.string('ascii');
+    default:
+      return next();
+  }
 }
 
 const MICROS_PER_SECOND = 1_000_000n;
@@ -125,12 +139,15 @@ export function valueParsers(
 /**
  * How the snapshot selects a column, e.g. `` `name` `` or
  * `` CAST(`f` AS DOUBLE) AS `f` ``: FLOAT's text output has only 6 significant
- * digits (MariaDB prints 1.2345678 as `1.23457`), its DOUBLE is exact; MariaDB
+ * digits (MariaDB prints 1.2345678 as `1.23457`) and DOUBLE(m,d)'s only d
+ * decimals (the stored -0.35802999999999996 of a DOUBLE(30,8) as
+ * `-0.35803000`), while a plain DOUBLE's text is exact; MariaDB
  * UUID/INET4/INET6 are read as the bytes the binlog carries.
  */
 export function snapshotSelectExpression(column: MysqlColumn): string {
   const name = quoteIdentifier(column.name);
-  if (column.dataType === 'float') return `CAST(${name} AS DOUBLE) AS ${name}`;
+  if (column.dataType === 'float' || column.dataType === 'double')
+    return `CAST(${name} AS DOUBLE) AS ${name}`;
   if (MARIADB_BINARY_TYPES.has(column.dataType))
     return `CAST(${name} AS ${column.columnType.toUpperCase()}) AS ${name}`;
   return name;
@@ -191,32 +208,49 @@ function mappingFor(column: MysqlColumn, onLoss: LossHandler): Mapping {
     case 'bit':
       return (column.precision ?? 1) === 1
         ? same({ kind: 'boolean' }, bitToBoolean(column))
-        : same({ kind: 'string', semantic: 'bits' }, bitsToText(column));
+        : same({ kind: 'bits', length: column.precision! }, bitsToText(column));
     case 'year':
-      return { type: { kind: 'int32' }, binlog: binlogYear(column), snapshot: toNumber(column) };
+      return { type: { kind: 'year' }, binlog: binlogYear(column), snapshot: toNumber(column) };
     case 'date':
       return same({ kind: 'date' }, dateParser(column, onLoss), true);
     case 'datetime':
-      return same({ kind: 'local-timestamp-micros' }, timestampParser(column, onLoss), true);
+      return same(
+        { kind: 'local-timestamp-micros', precision: column.scale ?? 0 },
+        timestampParser(column, onLoss),
+        true,
+      );
     case 'timestamp':
-      return same({ kind: 'timestamp-micros' }, timestampParser(column, onLoss), true);
+      return same(
+        { kind: 'timestamp-micros', precision: column.scale ?? 0 },
+        timestampParser(column, onLoss),
+        true,
+      );
     case 'time':
+      // Debezium's MySQL default (adaptive_time_microseconds): MicroTime whatever the precision.
       return {
-        type: { kind: 'int64' },
+        type: { kind: 'time-micros' },
         binlog: timeParser(column, true),
         snapshot: timeParser(column, false),
       };
     case 'enum':
-      return { type: str('enum'), binlog: binlogEnum(column), snapshot: toText(column) };
+      return {
+        type: { kind: 'string', semantic: 'enum', allowed: labelsAsMetadata(column.enumValues) },
+        binlog: binlogEnum(column),
+        snapshot: toText(column),
+      };
     case 'set':
-      return same(str('set'), toText(column));
+      return same(
+        { kind: 'string', semantic: 'set', allowed: labelsAsMetadata(column.setValues) },
+        toText(column),
+      );
     case 'json':
       return same(str('json'), toText(column));
   }
   if (TEXT_TYPES.has(dataType)) return same(str(), toText(column));
   if (BYTES_TYPES.has(dataType) || MARIADB_BINARY_TYPES.has(dataType))
     return same({ kind: 'bytes' }, toBytes(column));
-  if (GEOMETRY_TYPES.has(dataType)) return same({ kind: 'bytes' }, toGeometryBytes(column));
+  if (GEOMETRY_TYPES.has(dataType))
+    return same({ kind: 'geometry', point: dataType === 'point' }, toGeometryBytes(column));
   throw new TributaryError(
     `column ${column.name} has type ${column.columnType}, which Tributary cannot map yet`,
     {
@@ -224,6 +258,16 @@ function mappingFor(column: MysqlColumn, onLoss: LossHandler): Mapping {
       fix: 'exclude the table (source.tables.exclude) or change the column type',
     },
   );
+}
+
+/**
+ * Enum and set labels as the server's metadata (information_schema, SHOW
+ * CREATE TABLE) spells them: in utf8mb3, where every 4-byte character is `?`.
+ * The binlog's labels are exact; spelling them alike keeps one schema for the
+ * snapshot and the stream. The values themselves stay exact.
+ */
+function labelsAsMetadata(labels: readonly string[] | undefined): string[] {
+  return (labels ?? []).map((label) => label.replace(/[\u{10000}-\u{10FFFF}]/gu, '?'));
 }
 
 function str(semantic?: StringSemantic): ColumnType {

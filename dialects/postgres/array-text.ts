@@ -75,7 +75,7 @@ export function arrayParser(
           if (u === delim || u === CLOSE || Number.isNaN(u)) break;
           end++;
         }
-        const raw = text.slice(pos, end).trim();
+        const raw = trimArraySpace(text.slice(pos, end));
         current.push(raw.length === 4 && raw.toUpperCase() === 'NULL' ? null : parseElement(raw));
         pos = end;
       }
@@ -85,4 +85,21 @@ export function arrayParser(
     if (pos !== text.length) throw unexpectedText('array', text);
     return root;
   };
+}
+
+/**
+ * Trims what Postgres counts as space around an unquoted element (its
+ * `array_isspace`: space, \t, \n, \v, \f, \r). Not JS `trim()`, which also
+ * strips Unicode spaces such as U+00A0 that the server leaves unquoted.
+ */
+function trimArraySpace(raw: string): string {
+  let start = 0;
+  let end = raw.length;
+  while (start < end && isArraySpace(raw.charCodeAt(start))) start++;
+  while (end > start && isArraySpace(raw.charCodeAt(end - 1))) end--;
+  return start === 0 && end === raw.length ? raw : raw.slice(start, end);
+}
+
+function isArraySpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
 }

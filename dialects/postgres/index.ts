@@ -55,16 +55,15 @@ interface PgOffset {
   snapshot?: SnapshotProgress;
 }
 
-/** Debezium's PostgreSQL `source` fields after version, connector, name and ts_ms. */
+/** Debezium's PostgreSQL `source` fields after the common ones (`version` … `ts_ns`). */
 const SOURCE_FIELDS: readonly SourceField[] = [
-  { name: 'snapshot', type: { kind: 'string', semantic: 'enum' }, nullable: true },
-  { name: 'db', type: { kind: 'string' }, nullable: false },
-  { name: 'sequence', type: { kind: 'string' }, nullable: true },
   { name: 'schema', type: { kind: 'string' }, nullable: false },
   { name: 'table', type: { kind: 'string' }, nullable: false },
   { name: 'txId', type: { kind: 'int64' }, nullable: true },
   { name: 'lsn', type: { kind: 'int64' }, nullable: true },
   { name: 'xmin', type: { kind: 'int64' }, nullable: true },
+  { name: 'origin', type: { kind: 'string' }, nullable: true },
+  { name: 'origin_lsn', type: { kind: 'int64' }, nullable: true },
 ];
 
 export function createPostgresDialect(options: PostgresDialectOptions): Dialect {
@@ -292,12 +291,14 @@ function snapshotOf(
       sourceFor: (table, snapshot) => ({
         snapshot,
         db: database,
-        sequence: null,
+        sequence: JSON.stringify([null, String(lsnToBigInt(lsn))]),
         schema: table.id.schema,
         table: table.id.table,
         txId: null,
         lsn: lsnToBigInt(lsn),
         xmin: null,
+        origin: null,
+        origin_lsn: null,
       }),
       logger: options.logger,
       ...(options.onSnapshotRows ? { onRows: options.onSnapshotRows } : {}),

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { LogicalReplicationService, PgoutputPlugin } from 'pg-logical-replication';
+import { BinaryReader } from 'pg-logical-replication/dist/output-plugins/pgoutput/binary-reader.js';
 import type { SourceMessage } from '../../src/core/change-event.ts';
 import type { TableId } from '../../src/core/schema.ts';
 import { AsyncQueue } from '../../src/core/async-queue.ts';
@@ -29,12 +30,22 @@ type PgoutputMessage =
   | { tag: 'origin' | 'message' };
 
 /**
+ * pg-logical-replication 2.5.0 decodes every string of the protocol (column
+ * text, names) with a default `TextDecoder`, which drops a leading U+FEFF as
+ * a byte-order mark: a text value starting with it lost it in `c`/`u` events
+ * while the snapshot kept it. It is data; decode UTF-8 as it is (still not
+ * fatal on invalid bytes, as the library chose).
+ */
+const verbatimUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+BinaryReader.prototype.decodeText = (bytes: Uint8Array) => verbatimUtf8.decode(bytes);
+
+/**
  * pg-logical-replication's parser converts column text through pg's global
  * type parsers, which lose microseconds among other things. We keep its
  * parser but make every column's converter the identity, so values stay text
  * for our own type code.
  */
-function textKeepingPlugin(publication: string): PgoutputPlugin {
+export function textKeepingPlugin(publication: string): PgoutputPlugin {
   const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [publication], messages: false });
   const parser = (
     plugin as unknown as { parser: { readRelationColumn: (reader: unknown) => Record<string, unknown> } }
@@ -86,6 +97,8 @@ export class PgReplicationStream {
   private confirmedLsn: bigint;
   private inTransaction = false;
   private txId: bigint | null = null;
+  /** The commit LSN of the last transaction seen (decimal), for `source.sequence`. */
+  private lastCommitLsn: string | null = null;
   private lastHeartbeatAt = Date.now();
   private stopped = false;
 
@@ -201,15 +214,19 @@ export class PgReplicationStream {
   }
 
   private source(table: PgTable, lsn: string): Record<string, unknown> {
+    const position = lsnToBigInt(lsn);
     return {
       snapshot: 'false',
       db: this.options.database,
-      sequence: null,
+      // Debezium's [last commit LSN, event LSN], as JSON text of decimal LSNs.
+      sequence: JSON.stringify([this.lastCommitLsn, String(position)]),
       schema: table.id.schema,
       table: table.id.table,
       txId: this.txId,
-      lsn: lsnToBigInt(lsn),
+      lsn: position,
       xmin: null,
+      origin: null,
+      origin_lsn: null,
     };
   }
 
@@ -230,10 +247,12 @@ export class PgReplicationStream {
           kind: 'begin',
           txId: String(message.xid),
           commitTimeMs: Number(message.commitTime / 1000n),
+          commitTimeUs: message.commitTime,
         });
         return;
       case 'commit':
         this.queued(message.commitEndLsn);
+        this.lastCommitLsn = String(lsnToBigInt(message.commitLsn));
         await queue.push({ kind: 'commit', offset: { lsn: message.commitEndLsn } });
         this.inTransaction = false;
         this.lastHeartbeatAt = Date.now();

@@ -46,3 +46,18 @@ export function parseMoney(text: string): string {
   if (!match) throw unexpectedText('money', text);
   return `${match[1]}${match[2]!.replaceAll(',', '')}${match[3] ?? ''}`;
 }
+
+/**
+ * A point's text `(x,y)` → the canonical spatial value: SRID 0 (4 bytes,
+ * little-endian), then the little-endian WKB point. NaN, ±Infinity and -0 kept.
+ */
+export function parsePoint(text: string): Buffer {
+  const match = /^\(([^,]+),([^,]+)\)$/.exec(text);
+  if (!match) throw unexpectedText('point', text);
+  const out = Buffer.alloc(4 + 21);
+  out[4] = 1; // little-endian
+  out.writeUInt32LE(1, 5); // WKB type 1: point
+  out.writeDoubleLE(Number(match[1]), 9);
+  out.writeDoubleLE(Number(match[2]), 17);
+  return out;
+}

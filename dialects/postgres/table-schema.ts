@@ -1,13 +1,12 @@
 import type { Queryable } from './connection.ts';
 import type { ColumnType, Row, TableId, TableSchema } from '../../src/core/schema.ts';
+import { TributaryError } from '../../src/core/errors.ts';
 
 /** One column's type as the Avro layer sees it, with the parser of its text values. */
 export interface ResolvedColumnType {
   type: ColumnType;
   sourceType: string;
   parse: (text: string) => unknown;
-  /** The type can yield null even in a NOT NULL column (NaN in numeric(p,s)). */
-  forceNullable?: boolean;
 }
 
 export interface PgTypeResolver {
@@ -44,6 +43,8 @@ interface CatalogColumn {
   partialImages: boolean;
   /** A dropped column's slot (its name, type and NOT NULL are gone). */
   dropped: boolean;
+  /** The DEFAULT expression as the server prints it (`'x'::text`, `now()`), null for none. */
+  defaultExpr: string | null;
 }
 
 async function catalogColumns(client: Queryable, relationOid: number): Promise<CatalogColumn[]> {
@@ -56,13 +57,16 @@ async function catalogColumns(client: Queryable, relationOid: number): Promise<C
     pkpos: number | null;
     partial: boolean;
     dropped: boolean;
+    defexpr: string | null;
   }>(
     `SELECT a.attname AS name, a.atttypid::int AS typeoid, a.atttypmod AS typemod, a.attnotnull AS notnull, a.attndims::int AS dims,
             (SELECT k.n::int FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) WHERE k.attnum = a.attnum) AS pkpos,
-            c.relreplident <> 'f' AS partial, a.attisdropped AS dropped
+            c.relreplident <> 'f' AS partial, a.attisdropped AS dropped,
+            CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS defexpr
        FROM pg_attribute a
        JOIN pg_class c ON c.oid = a.attrelid
        LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
+       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
       WHERE a.attrelid = $1 AND a.attnum > 0
       ORDER BY a.attnum`,
     [relationOid],
@@ -76,6 +80,7 @@ async function catalogColumns(client: Queryable, relationOid: number): Promise<C
     pkPosition: r.pkpos ?? 0,
     partialImages: r.partial,
     dropped: r.dropped,
+    defaultExpr: r.defexpr,
   }));
 }
 
@@ -163,24 +168,78 @@ export async function describeTable(
   const schema: TableSchema = {
     id,
     primaryKey,
-    columns: wanted.map((column, i) => ({
-      name: column.name,
-      type: resolved[i]!.type,
-      sourceType: resolved[i]!.sourceType,
-      nullable: isNullable(known[i], resolved[i]!),
-    })),
+    columns: wanted.map((column, i) => {
+      const value = constantDefault(known[i]?.defaultExpr ?? null, resolved[i]!.parse);
+      return {
+        name: column.name,
+        type: resolved[i]!.type,
+        sourceType: resolved[i]!.sourceType,
+        nullable: isNullable(known[i]),
+        ...(value === undefined ? {} : { default: value }),
+      };
+    }),
   };
   return {
     id,
     relationOid,
     schema,
     columnNames: wanted.map((c) => c.name),
-    parsers: resolved.map((r) => r.parse),
+    parsers: resolved.map((r, i) => {
+      const column = schema.columns[i]!;
+      const canBeNull = column.type.kind === 'decimal' || column.type.kind === 'variable-decimal';
+      return canBeNull && !column.nullable ? notNullParser(id, column.name, r.parse) : r.parse;
+    }),
   };
 }
 
-function isNullable(column: CatalogColumn | undefined, resolved: ResolvedColumnType): boolean {
-  if (!column || !column.notNull || resolved.forceNullable === true) return true;
+/**
+ * NaN has no Decimal form and becomes null, which a NOT NULL column's field
+ * cannot hold (its schema is Debezium's: not optional). Stop with the column
+ * named rather than write a value that is not there.
+ */
+export function notNullParser(
+  id: TableId,
+  column: string,
+  parse: (text: string) => unknown,
+): (text: string) => unknown {
+  return (text) => {
+    const value = parse(text);
+    if (value !== null) return value;
+    throw new TributaryError(
+      `column ${column} of ${id.schema}.${id.table} is NOT NULL, so its field is not optional, but its value ${text} has no Avro decimal form`,
+      {
+        code: 'UNSUPPORTED',
+        fix: `store no ${text} in a NOT NULL numeric column, or make the column nullable (ALTER TABLE ... ALTER COLUMN ${column} DROP NOT NULL) and take a new snapshot (tributary reset, then run), or exclude the table`,
+      },
+    );
+  };
+}
+
+const QUOTED_CAST = /^'((?:[^']|'')*)'::[^']+$/;
+const NUMBER = /^\(?(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\)?(?:::[^']+)?$/;
+
+/**
+ * The canonical value of a DEFAULT that is a constant (`'x'::text`, `42`,
+ * `(-1.5)`, `true`), as Debezium emits it in `connect.default`; undefined for
+ * none, NULL, or an expression (`now()`, `nextval(...)`).
+ */
+export function constantDefault(expr: string | null, parse: (text: string) => unknown): unknown {
+  if (expr === null) return undefined;
+  let text: string | undefined;
+  const quoted = QUOTED_CAST.exec(expr);
+  if (quoted) text = quoted[1]!.replaceAll("''", "'");
+  else if (NUMBER.test(expr)) text = NUMBER.exec(expr)![1];
+  else if (expr === 'true' || expr === 'false') text = expr[0];
+  if (text === undefined) return undefined;
+  try {
+    return parse(text) ?? undefined;
+  } catch {
+    return undefined; // a text the type's parser does not take: no default rather than a guess
+  }
+}
+
+function isNullable(column: CatalogColumn | undefined): boolean {
+  if (!column || !column.notNull) return true;
   return column.partialImages && column.pkPosition === 0;
 }
 

@@ -4,10 +4,7 @@ import type { PgTypeResolver, ResolvedColumnType } from './table-schema.ts';
 import { PgTypeCatalog } from './type-catalog.ts';
 import { columnTypeFor, parserFor, type ParseOptions } from './types.ts';
 
-export interface ResolvedPgColumnType extends ResolvedColumnType {
-  /** See `PgColumnType.forceNullable`: OR it into the column's nullability. */
-  forceNullable?: boolean;
-}
+export type ResolvedPgColumnType = ResolvedColumnType;
 
 export interface PgColumnTypeRef {
   typeOid: number;

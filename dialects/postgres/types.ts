@@ -9,7 +9,7 @@ import type { ColumnType, StringSemantic } from '../../src/core/schema.ts';
 import { arrayParser } from './array-text.ts';
 import { formatType } from './format-type.ts';
 import { numericTypmod, type PgTypeInfo } from './pg-type-info.ts';
-import { parseBoolean, parseBytea, parseMoney } from './scalar-text.ts';
+import { parseBoolean, parseBytea, parseMoney, parsePoint } from './scalar-text.ts';
 import type { LossHandler } from './temporal-text.ts';
 import { parseDate, parseInterval, parseTime, parseTimeTz, timestampParser } from './temporal-text.ts';
 
@@ -20,11 +20,6 @@ export interface PgColumnType {
   type: ColumnType;
   /** The server's spelling, e.g. `numeric(10,2)` or `character varying(20)[]`. */
   sourceType: string;
-  /**
-   * A non-NULL value can arrive as null (NaN in numeric(p,s), which an Avro
-   * decimal cannot hold): declare the field nullable even if the column is NOT NULL.
-   */
-  forceNullable?: boolean;
 }
 
 export type TextParser = (text: string) => unknown;
@@ -37,7 +32,6 @@ export interface ParseOptions {
 interface Mapping {
   type: ColumnType;
   parse: TextParser;
-  forceNullable?: boolean;
 }
 
 const identity = (text: string): string => text;
@@ -56,10 +50,8 @@ const STRING_SEMANTICS: Readonly<Record<string, StringSemantic>> = {
   cidr: 'cidr',
   macaddr: 'macaddr',
   macaddr8: 'macaddr',
-  bit: 'bits',
   varbit: 'bits',
   tsvector: 'tsvector',
-  point: 'geometry',
   line: 'geometry',
   lseg: 'geometry',
   box: 'geometry',
@@ -71,9 +63,7 @@ const STRING_SEMANTICS: Readonly<Record<string, StringSemantic>> = {
 export function columnTypeFor(pgType: PgTypeInfo): PgColumnType {
   const mapping = mappingFor(pgType, pgType.typmod, noLoss);
   const sourceType = pgType.sourceType ?? formatType(pgType);
-  return mapping.forceNullable
-    ? { type: mapping.type, sourceType, forceNullable: true }
-    : { type: mapping.type, sourceType };
+  return { type: mapping.type, sourceType };
 }
 
 /** The text → canonical value function for one column type; build it once per column, call it per value. */
@@ -102,7 +92,8 @@ function warnOnce(): LossHandler {
 function mappingFor(t: PgTypeInfo, typmod: number, onLoss: LossHandler): Mapping {
   if (t.typtype === 'd' && t.base) return mappingFor(t.base, t.base.typmod, onLoss);
   if (t.element && t.oid !== INT2VECTOR && t.oid !== OIDVECTOR) return arrayMapping(t, typmod, onLoss);
-  if (t.typtype === 'e') return str('enum');
+  if (t.typtype === 'e')
+    return { type: { kind: 'string', semantic: 'enum', allowed: t.enumLabels ?? [] }, parse: identity };
   if (t.typtype === 'r' || t.typtype === 'm') return str('range');
   if (t.schema !== 'pg_catalog') return str(); // composite and extension types: their text output
   switch (t.name) {
@@ -124,7 +115,11 @@ function mappingFor(t: PgTypeInfo, typmod: number, onLoss: LossHandler): Mapping
     case 'numeric':
       return numericMapping(typmod, onLoss);
     case 'money':
-      return { type: { kind: 'string', semantic: 'money' }, parse: parseMoney };
+      // Debezium's precise money: a Decimal of lc_monetary's 2 fraction digits, with no precision.
+      return { type: { kind: 'decimal', scale: 2 }, parse: parseMoney };
+    case 'point':
+      // Debezium's Point {x, y, wkb, srid}.
+      return { type: { kind: 'geometry', point: true }, parse: parsePoint };
     case 'bool':
       return { type: { kind: 'boolean' }, parse: parseBoolean };
     case 'bytea':
@@ -134,13 +129,25 @@ function mappingFor(t: PgTypeInfo, typmod: number, onLoss: LossHandler): Mapping
     case 'date':
       return { type: { kind: 'date' }, parse: parseDate };
     case 'time':
-      return { type: { kind: 'time-micros' }, parse: parseTime };
+      return { type: { kind: 'time-micros', precision: fractionDigits(typmod) }, parse: parseTime };
     case 'timetz':
       return { type: { kind: 'string', semantic: 'time-with-zone' }, parse: parseTimeTz };
     case 'timestamp':
-      return { type: { kind: 'local-timestamp-micros' }, parse: timestampParser(false, onLoss) };
+      return {
+        type: { kind: 'local-timestamp-micros', precision: fractionDigits(typmod) },
+        parse: timestampParser(false, onLoss),
+      };
     case 'timestamptz':
-      return { type: { kind: 'timestamp-micros' }, parse: timestampParser(true, onLoss) };
+      return {
+        type: { kind: 'timestamp-micros', precision: fractionDigits(typmod) },
+        parse: timestampParser(true, onLoss),
+      };
+    case 'bit':
+      // bit(n) has exactly n bits: Debezium's Bits (a boolean for bit(1)).
+      if (typmod < 1) return str('bits'); // no declared length: any length, kept as text
+      return typmod === 1
+        ? { type: { kind: 'boolean' }, parse: (text) => text === '1' }
+        : { type: { kind: 'bits', length: typmod }, parse: identity };
     case 'interval':
       return { type: { kind: 'string', semantic: 'interval' }, parse: parseInterval };
     default:
@@ -152,24 +159,36 @@ function str(semantic?: StringSemantic): Mapping {
   return { type: semantic ? { kind: 'string', semantic } : { kind: 'string' }, parse: identity };
 }
 
+/** The declared fraction digits of a time or timestamp (6 when none is declared). */
+function fractionDigits(typmod: number): number {
+  return typmod < 0 ? 6 : typmod;
+}
+
+/** NaN and ±Infinity have no Decimal form: null, reported. */
+function specialNumeric(text: string, type: string, onLoss: LossHandler): boolean {
+  if (text.charCodeAt(0) <= 57 /* not N(aN) or I(nfinity) */ && text !== '-Infinity') return false;
+  onLoss(`${type} value ${text} has no Avro decimal form; sent as null`);
+  return true;
+}
+
 function numericMapping(typmod: number, onLoss: LossHandler): Mapping {
   const declared = numericTypmod(typmod);
-  // Unconstrained numeric has a scale per value and NaN/±Infinity: exact text.
-  if (!declared) return str('decimal');
+  // Unconstrained numeric has a scale per value: Debezium's VariableScaleDecimal.
+  if (!declared) {
+    return {
+      type: { kind: 'variable-decimal' },
+      parse: (text) => (specialNumeric(text, 'numeric', onLoss) ? null : text),
+    };
+  }
   const { precision, scale } = declared;
   // Avro needs 0 <= scale <= precision; numeric(2,-3) holds integers of 5 digits, numeric(3,5) 5 decimals.
   const type: ColumnType =
     scale < 0
       ? { kind: 'decimal', precision: precision - scale, scale: 0 }
       : { kind: 'decimal', precision: Math.max(precision, scale), scale };
-  const parse = (text: string): string | null => {
-    if (text.charCodeAt(0) > 57 /* N(aN), I(nfinity) */ || text === '-Infinity') {
-      onLoss(`numeric(${precision},${scale}) value ${text} has no Avro decimal form; sent as null`);
-      return null;
-    }
-    return text;
-  };
-  return { type, parse, forceNullable: true };
+  const parse = (text: string): string | null =>
+    specialNumeric(text, `numeric(${precision},${scale})`, onLoss) ? null : text;
+  return { type, parse };
 }
 
 function arrayMapping(t: PgTypeInfo, typmod: number, onLoss: LossHandler): Mapping {

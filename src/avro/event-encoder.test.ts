@@ -42,6 +42,9 @@ const source = {
   ts_ms: 1n,
   snapshot: null,
   db: 'd',
+  sequence: null,
+  ts_us: 1000n,
+  ts_ns: 1000000n,
   schema: 'public',
   table: 'orders',
   txId: null,
@@ -52,7 +55,7 @@ const envelope: Envelope = {
   before: null,
   after: { id: 1, note: 'n' },
   source,
-  tsMs: 2n,
+  tsUs: 2000n,
   transaction: null,
 };
 

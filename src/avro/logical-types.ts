@@ -6,6 +6,7 @@
 import avro from 'avsc';
 import type { ForSchemaOptions, Schema, Type } from 'avsc';
 import { bigIntLong } from './bigint-long.ts';
+import { debeziumTypeHook } from './debezium-types.ts';
 import { bigIntToBytes, bytesToBigInt, decimalToUnscaled, unscaledToDecimal } from './decimal.ts';
 
 export { bigIntLong };
@@ -197,5 +198,9 @@ function longTypeHook(schema: Schema): Type | undefined {
  * copies its options for every parse, so one object serves it).
  */
 export function avroTypeOptions(options: { assertLogicalTypes?: boolean } = {}): AvroTypeOptions {
-  return { logicalTypes, typeHook: longTypeHook, assertLogicalTypes: options.assertLogicalTypes ?? false };
+  return {
+    logicalTypes,
+    typeHook: (schema, opts) => debeziumTypeHook(schema, opts) ?? longTypeHook(schema),
+    assertLogicalTypes: options.assertLogicalTypes ?? false,
+  };
 }

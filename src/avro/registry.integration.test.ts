@@ -49,10 +49,17 @@ test('schemas register once, and framed events decode through the registry', { s
     name: 'n',
     doc: '{}',
     mood: 'ok',
+    amount: '1.25',
+    total: '-7',
+    cash: '3.50',
+    flags: '0000000011',
+    vintage: 2024,
     span: null,
     blob: Buffer.from([1]),
     born: -1,
     opens: 1n,
+    alarm: 1000n,
+    logged: 1_000_000n,
     created: 4_102_444_800_000_001n,
     local: null,
     uid: '123e4567-e89b-12d3-a456-426614174000',
@@ -76,7 +83,7 @@ test('schemas register once, and framed events decode through the registry', { s
     before: null,
     after,
     source,
-    tsMs: 9n,
+    tsUs: 9000n,
     transaction: null,
   });
   const decoded = (await registry.decode(framed)) as {
@@ -88,7 +95,10 @@ test('schemas register once, and framed events decode through the registry', { s
   assert.equal(decoded.ts_ms, 9n);
   assert.equal(decoded.after['id'], 2n ** 63n - 1n);
   assert.equal(decoded.after['price'], '-1.50');
-  assert.equal(decoded.after['created'], 4_102_444_800_000_001n);
+  assert.equal(decoded.after['created'], 4_102_444_800_000_001n, 'the ZonedTimestamp text, read back');
+  assert.equal(decoded.after['total'], '-7');
+  assert.equal(decoded.after['flags'], '0000000011');
+  assert.equal(decoded.after['logged'], 1_000_000n);
   assert.equal(decoded.after['Order_Note'], 'o');
   const key = (await registry.decode(codec.encodeKeyFramed(keyId, after)!)) as Record<string, unknown>;
   assert.deepEqual({ ...key }, { id: 2n ** 63n - 1n, tenant_id: 1 });

@@ -73,6 +73,7 @@ export class SchemaRegistryClient {
         throw registryError(error, context);
       }
       try {
+        if (!isNamedSchema(schemaJson)) return await this.#registerUnnamed(subject, schemaJson);
         // The client refuses to register when the subject's level differs from
         // the one it is given, and would set BACKWARD on new subjects: give it
         // the subject's own level and leave the configuration alone.
@@ -91,6 +92,26 @@ export class SchemaRegistryClient {
         throw registryError(error, { ...context, compatibility });
       }
     }
+  }
+
+  /** The client registers named schemas only; a primitive or union one (an outbox key or payload) goes straight to the API. */
+  async #registerUnnamed(subject: string, schemaJson: string): Promise<number> {
+    const response = await fetch(`${this.url}/subjects/${encodeURIComponent(subject)}/versions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/vnd.schemaregistry.v1+json',
+        ...(this.#authorization ? { authorization: this.#authorization } : {}),
+      },
+      body: JSON.stringify({ schema: schemaJson }),
+      signal: AbortSignal.timeout(this.#timeoutMs),
+    });
+    const body = (await response.json().catch(() => ({}))) as { id?: unknown; message?: unknown };
+    if (!response.ok || typeof body.id !== 'number') {
+      throw Object.assign(new Error(String(body.message ?? response.statusText)), {
+        status: response.status,
+      });
+    }
+    return body.id;
   }
 
   /**
@@ -175,4 +196,9 @@ export class SchemaRegistryClient {
       throw error;
     }
   }
+}
+
+function isNamedSchema(schemaJson: string): boolean {
+  const schema = JSON.parse(schemaJson) as unknown;
+  return typeof schema === 'object' && schema !== null && !Array.isArray(schema) && 'name' in schema;
 }

@@ -37,53 +37,65 @@ test('every column type maps to the Avro a consumer expects', () => {
         logicalType: 'decimal',
       }),
       nullable('name', 'string'),
-      nullable('doc', {
-        type: 'string',
-        'connect.version': 1,
-        'connect.name': 'io.debezium.data.Json',
-        'tributary.semantic': 'json',
-      }),
+      nullable('doc', { type: 'string', 'connect.version': 1, 'connect.name': 'io.debezium.data.Json' }),
       {
         name: 'mood',
         type: {
           type: 'string',
           'connect.version': 1,
+          'connect.parameters': { allowed: 'sad,happy' },
           'connect.name': 'io.debezium.data.Enum',
-          'tributary.semantic': 'enum',
         },
       },
-      nullable('span', {
-        type: 'string',
+      nullable('amount', {
+        type: 'record',
+        name: 'VariableScaleDecimal',
+        namespace: 'io.debezium.data',
+        fields: [
+          { name: 'scale', type: 'int' },
+          { name: 'value', type: 'bytes' },
+        ],
+        'connect.doc': 'Variable scaled decimal',
         'connect.version': 1,
-        'connect.name': 'io.tributary.time.Interval',
-        'tributary.semantic': 'interval',
+        'connect.name': 'io.debezium.data.VariableScaleDecimal',
       }),
+      { name: 'total', type: 'io.debezium.data.VariableScaleDecimal' },
+      nullable('cash', {
+        type: 'bytes',
+        scale: 2,
+        precision: 64,
+        'connect.version': 1,
+        'connect.parameters': { scale: '2' },
+        'connect.name': 'org.apache.kafka.connect.data.Decimal',
+        logicalType: 'decimal',
+      }),
+      nullable('flags', {
+        type: 'bytes',
+        'connect.version': 1,
+        'connect.parameters': { length: '10' },
+        'connect.name': 'io.debezium.data.Bits',
+      }),
+      nullable('vintage', { type: 'int', 'connect.version': 1, 'connect.name': 'io.debezium.time.Year' }),
+      nullable('span', { type: 'string', 'connect.version': 1, 'connect.name': 'io.debezium.time.Interval' }),
       nullable('blob', 'bytes'),
-      nullable('born', {
-        type: 'int',
-        'connect.version': 1,
-        'connect.name': 'io.debezium.time.Date',
-        logicalType: 'date',
-      }),
-      nullable('opens', {
-        type: 'long',
-        'connect.version': 1,
-        'connect.name': 'io.debezium.time.MicroTime',
-        logicalType: 'time-micros',
-      }),
-      { name: 'created', type: { type: 'long', logicalType: 'timestamp-micros' } },
+      nullable('born', { type: 'int', 'connect.version': 1, 'connect.name': 'io.debezium.time.Date' }),
+      nullable('opens', { type: 'long', 'connect.version': 1, 'connect.name': 'io.debezium.time.MicroTime' }),
+      nullable('alarm', { type: 'int', 'connect.version': 1, 'connect.name': 'io.debezium.time.Time' }),
+      {
+        name: 'created',
+        type: { type: 'string', 'connect.version': 1, 'connect.name': 'io.debezium.time.ZonedTimestamp' },
+      },
       nullable('local', {
         type: 'long',
         'connect.version': 1,
         'connect.name': 'io.debezium.time.MicroTimestamp',
-        logicalType: 'local-timestamp-micros',
       }),
-      nullable('uid', {
-        type: 'string',
+      nullable('logged', {
+        type: 'long',
         'connect.version': 1,
-        'connect.name': 'io.debezium.data.Uuid',
-        logicalType: 'uuid',
+        'connect.name': 'io.debezium.time.Timestamp',
       }),
+      nullable('uid', { type: 'string', 'connect.version': 1, 'connect.name': 'io.debezium.data.Uuid' }),
       nullable('grid', { type: 'array', items: ['null', { type: 'array', items: ['null', 'int'] }] }),
       nullable('Order_Note', 'string'),
     ],
@@ -143,7 +155,6 @@ test('the envelope is Debezium’s, as JSON a consumer reads from the registry',
           {
             type: 'record',
             name: 'Value',
-            namespace: 'shop.public.orders',
             fields: [
               { name: 'id', type: 'int' },
               { name: 'note', type: ['null', 'string'], default: null },
@@ -168,27 +179,33 @@ test('the envelope is Debezium’s, as JSON a consumer reads from the registry',
             {
               name: 'snapshot',
               type: [
-                'null',
                 {
                   type: 'string',
                   'connect.version': 1,
+                  'connect.parameters': {
+                    allowed:
+                      'true,first,first_in_data_collection,last_in_data_collection,last,false,incremental',
+                  },
+                  'connect.default': 'false',
                   'connect.name': 'io.debezium.data.Enum',
-                  'tributary.semantic': 'enum',
                 },
+                'null',
               ],
-              default: null,
+              default: 'false',
             },
             { name: 'db', type: 'string' },
+            { name: 'sequence', type: ['null', 'string'], default: null },
+            { name: 'ts_us', type: ['null', 'long'], default: null },
+            { name: 'ts_ns', type: ['null', 'long'], default: null },
             { name: 'schema', type: 'string' },
             { name: 'table', type: 'string' },
             { name: 'txId', type: ['null', 'long'], default: null },
             { name: 'lsn', type: ['null', 'long'], default: null },
           ],
+          'connect.version': 1,
           'connect.name': 'io.debezium.connector.postgresql.Source',
         },
       },
-      { name: 'op', type: 'string' },
-      { name: 'ts_ms', type: ['null', 'long'], default: null },
       {
         name: 'transaction',
         type: [
@@ -208,7 +225,12 @@ test('the envelope is Debezium’s, as JSON a consumer reads from the registry',
         ],
         default: null,
       },
+      { name: 'op', type: 'string' },
+      { name: 'ts_ms', type: ['null', 'long'], default: null },
+      { name: 'ts_us', type: ['null', 'long'], default: null },
+      { name: 'ts_ns', type: ['null', 'long'], default: null },
     ],
+    'connect.version': 2,
     'connect.name': 'shop.public.orders.Envelope',
   };
   assert.equal(JSON.stringify(envelope), JSON.stringify(expected), 'byte for byte, key order included');
@@ -223,6 +245,22 @@ test('the envelope is Debezium’s, as JSON a consumer reads from the registry',
     namespace: string;
   };
   assert.equal(`${source.namespace}.${source.name}`, 'io.debezium.connector.mysql.Source');
+  const mariadb = buildTableSchemas(small, { topic: 't', connector: 'mariadb', sourceFields: [] }).envelope;
+  assert.equal(
+    (mariadb.fields[2]!.type as unknown as { namespace: string }).namespace,
+    'io.debezium.connector.mariadb',
+  );
+});
+
+test('a named type used twice is defined once and then referred to by name', () => {
+  const { value, key } = buildTableSchemas(
+    { ...everyKind, primaryKey: ['total', 'amount'] },
+    { ...options, topic: 't' },
+  );
+  const json = JSON.stringify(value);
+  assert.equal(json.split('"name":"VariableScaleDecimal"').length - 1, 1);
+  assert.equal(JSON.stringify(key).split('"name":"VariableScaleDecimal"').length - 1, 1);
+  assert.deepEqual(key!.fields[1]!.type, ['null', 'io.debezium.data.VariableScaleDecimal']);
 });
 
 test('schemas are deterministic, and avsc accepts them without changing them', () => {
@@ -242,11 +280,80 @@ test('topic names that are not Avro namespaces are sanitised', () => {
 });
 
 test('source fields that clash or are not Avro names are refused', () => {
-  const clash = [{ name: 'ts_ms', type: { kind: 'int64' }, nullable: false }] as const;
+  const clash = [{ name: 'ts_us', type: { kind: 'int64' }, nullable: false }] as const;
   assert.throws(
     () => buildTableSchemas(small, { ...options, sourceFields: clash }),
-    /"ts_ms" is not a valid, unique/,
+    /"ts_us" is not a valid, unique/,
   );
   const invalid = [{ name: 'server-id', type: { kind: 'int64' }, nullable: false }] as const;
   assert.throws(() => buildTableSchemas(small, { ...options, sourceFields: invalid }), /"server-id"/);
+});
+
+test('a constant column default is connect.default and the field default, its branch first when nullable', () => {
+  const table = {
+    ...small,
+    columns: [
+      { name: 'id', type: { kind: 'int32' }, nullable: false, sourceType: 'integer', default: 7 },
+      { name: 'txt', type: { kind: 'string' }, nullable: false, sourceType: 'text', default: 'x' },
+      { name: 'qty', type: { kind: 'int16' }, nullable: true, sourceType: 'smallint', default: 5 },
+      {
+        name: 'price',
+        type: { kind: 'decimal', precision: 10, scale: 2 },
+        nullable: false,
+        sourceType: 'numeric(10,2)',
+        default: '1.50',
+      },
+      {
+        name: 'at',
+        type: { kind: 'timestamp-micros', precision: 0 },
+        nullable: false,
+        sourceType: 'timestamp',
+        default: 0n,
+      },
+      { name: 'note', type: { kind: 'string' }, nullable: true, sourceType: 'text' },
+    ],
+  } as const satisfies typeof small;
+  const { value, key } = buildTableSchemas(table, { ...options, topic: 't' });
+  assert.deepEqual(value.fields, [
+    { name: 'id', type: { type: 'int', 'connect.default': 7 }, default: 7 },
+    { name: 'txt', type: { type: 'string', 'connect.default': 'x' }, default: 'x' },
+    {
+      name: 'qty',
+      type: [{ type: 'int', 'connect.type': 'int16', 'connect.default': 5 }, 'null'],
+      default: 5,
+    },
+    {
+      name: 'price',
+      type: {
+        type: 'bytes',
+        scale: 2,
+        precision: 10,
+        'connect.version': 1,
+        'connect.parameters': { scale: '2', 'connect.decimal.precision': '10' },
+        'connect.default': '\u0000\u0096',
+        'connect.name': 'org.apache.kafka.connect.data.Decimal',
+        logicalType: 'decimal',
+      },
+      default: '\u0000\u0096',
+    },
+    {
+      name: 'at',
+      type: {
+        type: 'string',
+        'connect.version': 1,
+        'connect.default': '1970-01-01T00:00:00Z',
+        'connect.name': 'io.debezium.time.ZonedTimestamp',
+      },
+      default: '1970-01-01T00:00:00Z',
+    },
+    { name: 'note', type: ['null', 'string'], default: null },
+  ]);
+  assert.deepEqual(key!.fields, [{ name: 'id', type: { type: 'int', 'connect.default': 7 }, default: 7 }]);
+  // avsc reads the defaults back as canonical values.
+  const type = avro.Type.forSchema(value as Schema, avroTypeOptions({ assertLogicalTypes: true }));
+  const fields = (type as unknown as { fields: Array<{ name: string; defaultValue(): unknown }> }).fields;
+  assert.deepEqual(
+    fields.map((f) => f.defaultValue()),
+    [7, 'x', 5, '1.50', 0n, null],
+  );
 });

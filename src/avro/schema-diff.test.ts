@@ -46,7 +46,7 @@ test('changes between registered Avro schemas (envelopes or keys) are described 
   const registered = JSON.parse(JSON.stringify(schemas(small).envelope)) as unknown;
   assert.equal(
     describeAvroChange(registered, schemas(after).envelope),
-    'changed column id from int not null to long not null, added column tier (string not null), added column at (timestamp-micros), dropped column note',
+    'changed column id from int not null to long not null, added column tier (string not null), added column at (ZonedTimestamp), dropped column note',
   );
   assert.equal(
     describeAvroChange(schemas(small).key, schemas(after).key),

@@ -52,6 +52,9 @@ function spellAvroType(type: unknown): string {
   if (Array.isArray(type)) return type.map(spellAvroType).join(' | ');
   const object = type as { type?: unknown; logicalType?: unknown; items?: unknown; name?: unknown };
   if (typeof object?.logicalType === 'string') return object.logicalType;
+  // Debezium's semantic types by the last part of their Connect name: ZonedTimestamp, Enum, ...
+  const connectName = (type as Record<string, unknown> | null)?.['connect.name'];
+  if (typeof connectName === 'string' && object?.type !== 'record') return connectName.split('.').pop()!;
   if (object?.type === 'array') return `array of ${spellAvroType(object.items)}`;
   if (object?.type === 'record' && typeof object.name === 'string') return object.name;
   return spellAvroType(object?.type);

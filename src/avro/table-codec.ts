@@ -11,8 +11,8 @@ import { avroTypeOptions } from './logical-types.ts';
 import type { TableAvroSchemas } from './schema-builder.ts';
 import { encodeAvro } from './wire.ts';
 
-/** An envelope as decoded: `ts_ms` may be null in events other producers wrote. */
-export type DecodedEnvelope = Omit<Envelope, 'tsMs'> & { tsMs: bigint | null };
+/** An envelope as decoded: the times may be null in events other producers wrote. */
+export type DecodedEnvelope = Omit<Envelope, 'tsUs'> & { tsUs: bigint | null };
 
 export interface TableCodec {
   readonly schemas: TableAvroSchemas;
@@ -62,6 +62,8 @@ export function compileTableCodec(schemas: TableAvroSchemas): TableCodec {
     source: null,
     op: '',
     ts_ms: null,
+    ts_us: null,
+    ts_ns: null,
     transaction: null,
   };
   const fill = (envelope: Envelope): Record<string, unknown> => {
@@ -69,7 +71,9 @@ export function compileTableCodec(schemas: TableAvroSchemas): TableCodec {
     record['after'] = envelope.after === null ? null : toAvroRow(envelope.after);
     record['source'] = envelope.source;
     record['op'] = envelope.op;
-    record['ts_ms'] = envelope.tsMs;
+    record['ts_ms'] = envelope.tsUs / 1000n;
+    record['ts_us'] = envelope.tsUs;
+    record['ts_ns'] = envelope.tsUs * 1000n;
     if (envelope.transaction === null) {
       record['transaction'] = null;
     } else {
@@ -133,7 +137,7 @@ function fromAvroEnvelope(
     after: image(record['after']),
     source: { ...(record['source'] as Record<string, unknown>) },
     op: record['op'] as Envelope['op'],
-    tsMs: record['ts_ms'] as bigint | null,
+    tsUs: record['ts_us'] as bigint | null,
     transaction: transaction && {
       id: transaction.id,
       totalOrder: transaction.total_order,
@@ -162,7 +166,7 @@ function encodingError(
     },
   });
   return new TributaryError(`cannot encode the ${what} of an event for ${topic}: ${detail}`, {
-    code: 'SOURCE_FAILED',
+    code: 'ENCODING_FAILED',
     fix: 'this is a bug in Tributary: the value does not match the column type it was read as; please report it with the column type',
     cause: error,
   });

@@ -23,13 +23,20 @@ export const everyKind: TableSchema = {
     column('price', { kind: 'decimal', precision: 12, scale: 2 }, true, 'numeric(12,2)'),
     column('name', { kind: 'string' }, true, 'text'),
     column('doc', { kind: 'string', semantic: 'json' }, true, 'jsonb'),
-    column('mood', { kind: 'string', semantic: 'enum' }, false, 'mood'),
+    column('mood', { kind: 'string', semantic: 'enum', allowed: ['sad', 'happy'] }, false, 'mood'),
+    column('amount', { kind: 'variable-decimal' }, true, 'numeric'),
+    column('total', { kind: 'variable-decimal' }, false, 'numeric'),
+    column('cash', { kind: 'decimal', scale: 2 }, true, 'money'),
+    column('flags', { kind: 'bits', length: 10 }, true, 'bit(10)'),
+    column('vintage', { kind: 'year' }, true, 'year'),
     column('span', { kind: 'string', semantic: 'interval' }, true, 'interval'),
     column('blob', { kind: 'bytes' }, true, 'bytea'),
     column('born', { kind: 'date' }, true, 'date'),
     column('opens', { kind: 'time-micros' }, true, 'time'),
-    column('created', { kind: 'timestamp-micros' }, false, 'timestamptz'),
-    column('local', { kind: 'local-timestamp-micros' }, true, 'timestamp'),
+    column('alarm', { kind: 'time-micros', precision: 3 }, true, 'time(3)'),
+    column('created', { kind: 'timestamp-micros', precision: 6 }, false, 'timestamptz'),
+    column('local', { kind: 'local-timestamp-micros', precision: 6 }, true, 'timestamp'),
+    column('logged', { kind: 'local-timestamp-micros', precision: 0 }, true, 'timestamp(0)'),
     column('uid', { kind: 'uuid' }, true, 'uuid'),
     column(
       'grid',
@@ -42,8 +49,6 @@ export const everyKind: TableSchema = {
 };
 
 export const postgresSourceFields: SourceField[] = [
-  { name: 'snapshot', type: { kind: 'string', semantic: 'enum' }, nullable: true },
-  { name: 'db', type: { kind: 'string' }, nullable: false },
   { name: 'schema', type: { kind: 'string' }, nullable: false },
   { name: 'table', type: { kind: 'string' }, nullable: false },
   { name: 'txId', type: { kind: 'int64' }, nullable: true },

@@ -104,6 +104,8 @@ describe('defaults', () => {
       cleanupPolicy: 'compact,delete',
       offsets: 'tributary-offsets-shop',
       tombstones: true,
+      transactionMetadata: false,
+      transactionTopic: 'shop.transaction',
       keyColumns: {},
     });
     assert.deepEqual(config.batch, { maxEvents: 10000, maxBytes: 8 * 1024 * 1024, maxDelayMs: 20 });
@@ -193,6 +195,7 @@ describe('environment overrides', () => {
         TRIBUTARY_SOURCE__SNAPSHOT__CHUNKSIZE: '500',
         TRIBUTARY_SOURCE__REPLICA_IDENTITY: 'keep',
         TRIBUTARY_TOPICS__TOMBSTONES: 'false',
+        TRIBUTARY_TOPICS__TRANSACTIONMETADATA: 'true',
         TRIBUTARY_TOPICS__REPLICATIONFACTOR: '-1',
         TRIBUTARY_HTTP__PORT: '0',
         TRIBUTARY_KAFKA__SSL: 'true',
@@ -204,6 +207,7 @@ describe('environment overrides', () => {
     assert.equal(config.source.snapshot.chunkSize, 500);
     assert.equal(config.source.replicaIdentity, 'keep');
     assert.equal(config.topics.tombstones, false);
+    assert.equal(config.topics.transactionMetadata, true);
     assert.equal(config.topics.replicationFactor, -1);
     assert.equal(config.http.port, 0);
     assert.equal(config.kafka.ssl, true);
@@ -476,5 +480,55 @@ describe('secrets', () => {
     assert.equal(redacted.kafka.sasl?.username, 'k');
     assert.deepEqual(redacted.kafka.brokers, config.kafka.brokers);
     assert.equal(config.kafka.sasl?.password, 'hunter2', 'the original is untouched');
+  });
+});
+
+describe('errors and outbox', () => {
+  it('tolerance defaults to none, and the dead-letter topic to <prefix>.dlq', () => {
+    const config = loadConfig({ env: { ...minimalEnv, TRIBUTARY_TOPICS__PREFIX: 'eu' } });
+    assert.deepEqual(config.errors, { tolerance: 'none', deadLetterTopic: 'eu.dlq' });
+    assert.deepEqual(config.outbox, []);
+  });
+
+  it("an outbox table takes Debezium's EventRouter defaults, and can be set from the environment as JSON", () => {
+    const config = loadConfig({
+      env: {
+        ...minimalEnv,
+        TRIBUTARY_ERRORS__TOLERANCE: 'all',
+        TRIBUTARY_OUTBOX: '[{"table": "public.outbox"}]',
+      },
+    });
+    assert.equal(config.errors.tolerance, 'all');
+    assert.deepEqual(config.outbox, [
+      {
+        table: 'public.outbox',
+        id: 'id',
+        key: 'aggregateid',
+        route: 'aggregatetype',
+        payload: 'payload',
+        topicPrefix: 'outbox.event',
+        headers: [],
+        tableTopic: false,
+      },
+    ]);
+  });
+
+  it('refuses an unknown tolerance, an unknown outbox key and a table listed twice', () => {
+    const tolerance = configError(() =>
+      loadConfig({ env: { ...minimalEnv, TRIBUTARY_ERRORS__TOLERANCE: 'some' } }),
+    );
+    assert.match(tolerance.message, /errors\.tolerance/);
+    const unknown = configError(() =>
+      loadConfig({
+        env: { ...minimalEnv, TRIBUTARY_OUTBOX: '[{"table": "public.outbox", "routeBy": "x"}]' },
+      }),
+    );
+    assert.match(unknown.message, /routeBy/);
+    const twice = configError(() =>
+      loadConfig({
+        env: { ...minimalEnv, TRIBUTARY_OUTBOX: '[{"table": "public.outbox"}, {"table": "public.outbox"}]' },
+      }),
+    );
+    assert.match(twice.message, /public\.outbox is listed twice/);
   });
 });

@@ -208,6 +208,14 @@ const topicsSchema = z
     /** The compacted topic of committed positions. Default `tributary-offsets-<name>`: one per connector, so no other producer's open transaction delays a restart. */
     offsets: topicName.optional(),
     tombstones: z.boolean().default(true),
+    /**
+     * Debezium's `provide.transaction.metadata`: a BEGIN and an END event per
+     * source transaction on the transaction topic, in the same Kafka
+     * transaction as its change events.
+     */
+    transactionMetadata: z.boolean().default(false),
+    /** The transaction topic. Default `<prefix>.transaction`, as Debezium's. */
+    transactionTopic: topicName.optional(),
     /** `schema.table` → key columns, for tables without a primary key (Debezium's message.key.columns). */
     keyColumns: z.record(tableName, z.array(nonEmpty).min(1)).default({}),
   })
@@ -235,6 +243,47 @@ const retrySchema = z
     giveUpAfterMs: z.int().min(0).default(0),
   })
   .prefault({});
+
+/** Records that cannot be written: stop (none), or dead-letter them and go on (all), as Kafka Connect's errors.tolerance. */
+const errorsSchema = z
+  .strictObject({
+    tolerance: z.enum(['none', 'all']).default('none'),
+    /** Default `<topics.prefix>.dlq`. */
+    deadLetterTopic: topicName.optional(),
+  })
+  .prefault({});
+
+/** One outbox table, routed as Debezium's outbox EventRouter does; the defaults are its defaults. */
+export const outboxTableSchema = z.strictObject({
+  table: tableName,
+  /** Event id column → header `id` (table.field.event.id). */
+  id: nonEmpty.default('id'),
+  /** → record key (table.field.event.key). */
+  key: nonEmpty.default('aggregateid'),
+  /** → topic `<topicPrefix>.<value>` (route.by.field). */
+  route: nonEmpty.default('aggregatetype'),
+  /** → record value (table.field.event.payload). */
+  payload: nonEmpty.default('payload'),
+  /** Routed topics are `<topicPrefix>.<route value>` (route.topic.replacement `outbox.event.${routedByValue}`). */
+  topicPrefix: topicName.max(200).default('outbox.event'),
+  /** Further columns → headers of the same name (table.fields.additional.placement `col:header`). */
+  headers: z.array(nonEmpty).default([]),
+  /** Also write the table's own change events to its change topic. */
+  tableTopic: z.boolean().default(false),
+});
+
+const outboxSchema = z
+  .array(outboxTableSchema)
+  .default([])
+  .superRefine((tables, ctx) => {
+    const seen = new Set<string>();
+    tables.forEach((entry, index) => {
+      if (seen.has(entry.table)) {
+        ctx.addIssue({ code: 'custom', path: [index, 'table'], message: `${entry.table} is listed twice` });
+      }
+      seen.add(entry.table);
+    });
+  });
 
 const httpSchema = z
   .strictObject({
@@ -291,6 +340,8 @@ export const configObjectSchema = z.strictObject({
   columns: columnsSchema,
   batch: batchSchema,
   retry: retrySchema,
+  errors: errorsSchema,
+  outbox: outboxSchema,
   http: httpSchema,
   log: logSchema,
 });
@@ -298,6 +349,7 @@ export const configObjectSchema = z.strictObject({
 /** Validates a configuration object and fills the defaults derived from `name` and the URL. */
 export const configSchema = configObjectSchema.transform((config) => {
   const { source, kafka, topics } = config;
+  const prefix = topics.prefix ?? config.name;
   const password = source.password ?? urlPassword(source.url);
   return {
     ...config,
@@ -324,9 +376,11 @@ export const configSchema = configObjectSchema.transform((config) => {
     kafka: { ...kafka, clientId: kafka.clientId ?? defaultClientId(config.name) },
     topics: {
       ...topics,
-      prefix: topics.prefix ?? config.name,
+      prefix,
       offsets: topics.offsets ?? defaultOffsetsTopic(config.name),
+      transactionTopic: topics.transactionTopic ?? `${topics.prefix ?? config.name}.transaction`,
     },
+    errors: { ...config.errors, deadLetterTopic: config.errors.deadLetterTopic ?? `${prefix}.dlq` },
   };
 });
 

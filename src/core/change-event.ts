@@ -18,6 +18,8 @@ export interface BeginMessage {
   txId: string | null;
   /** When the source committed the transaction (ms since the epoch). */
   commitTimeMs: number;
+  /** The same in microseconds, when the source has them (`source.ts_us`, `ts_ns`). */
+  commitTimeUs?: bigint;
 }
 
 export interface SchemaMessage {

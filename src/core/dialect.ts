@@ -27,11 +27,16 @@ export interface OpenOptions {
  * then acknowledges.
  */
 export interface Dialect {
-  /** Debezium's connector name for the `source` block: `postgresql` or `mysql`. */
-  readonly connector: 'postgresql' | 'mysql';
   /**
-   * Every field of the `source` block besides `version`, `connector`, `name` and
-   * `ts_ms` (those the core fills): `snapshot`, `db`, `schema`, `table` and the position.
+   * Debezium's connector name for the `source` block: `postgresql`, `mysql`, or
+   * `mariadb` for a MariaDB server (known once `open` has connected).
+   */
+  readonly connector: 'postgresql' | 'mysql' | 'mariadb';
+  /**
+   * The connector's own fields of the `source` block, after the common ones
+   * (`version`, `connector`, `name`, `ts_ms`, `snapshot`, `db`, `sequence`,
+   * `ts_us`, `ts_ns`). Change messages carry values for these and for
+   * `snapshot`, `db` and `sequence`; the core fills the rest.
    */
   readonly sourceFields: readonly SourceField[];
   /** Checks server settings and privileges; an empty list means ready to run. */

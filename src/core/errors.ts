@@ -19,6 +19,12 @@ export type ErrorCode =
   | 'KAFKA_UNREACHABLE'
   | 'KAFKA_FENCED'
   | 'KAFKA_FAILED'
+  /** One record: a value its Avro type cannot hold. */
+  | 'ENCODING_FAILED'
+  /** One record: larger than its topic's max.message.bytes. */
+  | 'RECORD_TOO_LARGE'
+  /** One record: an outbox row with no route value. */
+  | 'OUTBOX_INVALID'
   | 'UNSUPPORTED';
 
 export interface TributaryErrorOptions {

@@ -10,7 +10,8 @@ export interface Envelope {
   after: Row | null;
   source: Record<string, unknown>;
   op: 'c' | 'u' | 'd' | 'r' | 't';
-  tsMs: bigint;
+  /** When the event was made, in microseconds since the epoch (Debezium's `ts_us`; `ts_ms` and `ts_ns` follow). */
+  tsUs: bigint;
   transaction: { id: string; totalOrder: bigint; dataCollectionOrder: bigint } | null;
 }
 
@@ -25,6 +26,14 @@ export interface TableEncoder {
   encodeValue(envelope: Envelope): Buffer;
 }
 
+/** Debezium's transaction topic events (`provide.transaction.metadata`). */
+export interface TransactionEventEncoder {
+  readonly topic: string;
+  begin(id: string, tsMs: bigint): OutgoingRecord;
+  /** `counts`: the transaction's events per data collection (`schema.table`), in order of first event. */
+  end(id: string, tsMs: bigint, counts: ReadonlyMap<string, number>): OutgoingRecord;
+}
+
 export interface EncoderFactory {
   /** Builds the encoder of a table version, registering its schemas and creating its topic. */
   forTable(table: TableSchema): Promise<TableEncoder>;
@@ -34,6 +43,32 @@ export interface OutgoingRecord {
   topic: string;
   key: Buffer | null;
   value: Buffer | null;
+  headers?: Record<string, string | Buffer>;
+}
+
+/** A change (or truncate) that could not be written. */
+export interface FailedChange {
+  table: string;
+  op: string;
+  before: Row | null;
+  after: Row | null;
+  /** The dialect's position fields (Postgres lsn, txId; MySQL file, pos, gtid, row). */
+  source: Record<string, unknown>;
+}
+
+/** The dead-letter policy (src/kafka/dead-letter-queue.ts). */
+export interface FailedChangeHandler {
+  /** Records to write in place of a change that failed, or null when the failure must stop the pipeline. */
+  recordsFor(failed: FailedChange, error: unknown): Promise<OutgoingRecord[] | null>;
+}
+
+/** Routes the changes of some tables to topics of their own (the outbox event router, outbox.ts). */
+export interface ChangeRouter {
+  /** Records for a change, or null when its table is not routed; `keepChange` writes the change to its own topic too. */
+  route(
+    change: ChangeMessage,
+    table: TableSchema,
+  ): Promise<{ records: OutgoingRecord[]; keepChange: boolean } | null>;
 }
 
 export interface EventSink {
@@ -69,9 +104,19 @@ export interface PipelineOptions {
   sink: EventSink;
   batch: BatchBounds;
   tombstones: boolean;
+  /** BEGIN and END events of each source transaction, when the transaction topic is on. */
+  transactionEvents?: TransactionEventEncoder;
   logger: Logger;
   signal: AbortSignal;
   observer?: PipelineObserver;
+  router?: ChangeRouter;
+  /** Without it, a change that cannot be written stops the pipeline (errors.tolerance: none). */
+  deadLetters?: FailedChangeHandler;
+}
+
+/** The wall clock in microseconds (Date.now() has only milliseconds). */
+function nowMicros(): bigint {
+  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
 }
 
 const TIMEOUT = Symbol('timeout');
@@ -95,10 +140,13 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   let inSourceTx = false;
   let txId: string | null = null;
   let commitTimeMs = 0;
+  let commitTimeUs = 0n;
   let totalOrder = 0n;
   /** Events of the open source transaction already in the open Kafka transaction. */
   let txEvents = 0;
   const tableOrder = new Map<string, bigint>();
+  /** Whether the open source transaction's BEGIN went to the transaction topic. */
+  let txBegun = false;
 
   let pendingOffset: SourceOffset | null = null;
   let batchStartedAt = 0;
@@ -116,12 +164,8 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     if (!encoder) {
       const schema = schemas.get(key);
       if (!schema) throw new Error(`no schema announced for ${key} before its first change`);
-      try {
-        encoder = await options.encoders.forTable(schema);
-      } catch (error) {
-        await commitBeforeStop(error);
-        throw error;
-      }
+      // A refusal is handled by writeOrDeadLetter, around every caller.
+      encoder = await options.encoders.forTable(schema);
       encoders.set(key, encoder);
     }
     return encoder;
@@ -141,8 +185,16 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       connector: options.dialect.connector,
       name: options.name,
       ts_ms: BigInt(commitTimeMs),
+      ts_us: commitTimeUs,
+      ts_ns: commitTimeUs * 1000n,
       ...source,
     };
+  }
+
+  /** Adds records that are not change events (BEGIN and END) to the open Kafka transaction. */
+  async function addMetadata(record: OutgoingRecord): Promise<void> {
+    await sink.add([record]);
+    batchBytes += (record.value?.length ?? 0) + (record.key?.length ?? 0);
   }
 
   /** Encodes one event (and its tombstone after a delete) into the open Kafka transaction. */
@@ -155,12 +207,17 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     source: Record<string, unknown>,
     keyBytes: Buffer | null,
   ): Promise<void> {
+    const metadata = options.transactionEvents;
+    if (metadata && txId !== null && !txBegun) {
+      txBegun = true;
+      await addMetadata(metadata.begin(txId, BigInt(commitTimeMs)));
+    }
     const value = encoder.encodeValue({
       before,
       after,
       source,
       op,
-      tsMs: BigInt(Date.now()),
+      tsUs: nowMicros(),
       transaction: transactionBlock(table),
     });
     const records: OutgoingRecord[] = [{ topic: encoder.topic, key: keyBytes, value }];
@@ -174,7 +231,45 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     options.observer?.onEvents?.(table, op, 1);
   }
 
+  /** Records other than the change's own event (routed, dead-lettered), in the open Kafka transaction. */
+  async function addRecords(records: OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await sink.add(records);
+    txEvents += 1;
+    batchEvents += records.length;
+    for (const record of records) batchBytes += (record.key?.length ?? 0) + (record.value?.length ?? 0);
+  }
+
+  /**
+   * A change that cannot be written (encoded, registered, or produced) stops
+   * the pipeline, unless the dead-letter policy takes it: then its dead letter
+   * goes into the same Kafka transaction and the pipeline goes on.
+   */
+  async function writeOrDeadLetter(failed: FailedChange, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      const records = (await options.deadLetters?.recordsFor(failed, error)) ?? null;
+      if (records === null) {
+        await commitBeforeStop(error);
+        throw error;
+      }
+      await addRecords(records);
+    }
+  }
+
   async function onTruncate(message: TruncateMessage): Promise<void> {
+    const failed = {
+      table: tableKey(message.table),
+      op: 't',
+      before: null,
+      after: null,
+      source: message.source,
+    };
+    await writeOrDeadLetter(failed, () => writeTruncate(message));
+  }
+
+  async function writeTruncate(message: TruncateMessage): Promise<void> {
     const table = tableKey(message.table);
     const encoder = await encoderFor(table);
     // A truncate has no key, and compacted topics refuse records without one.
@@ -192,7 +287,21 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   }
 
   async function onChange(message: ChangeMessage): Promise<void> {
+    const { op, before, after, source } = message;
+    await writeOrDeadLetter({ table: tableKey(message.table), op, before, after, source }, () =>
+      writeChange(message),
+    );
+  }
+
+  async function writeChange(message: ChangeMessage): Promise<void> {
     const table = tableKey(message.table);
+    if (options.router) {
+      const routed = await options.router.route(message, schemas.get(table)!);
+      if (routed) {
+        await addRecords(routed.records);
+        if (!routed.keepChange) return;
+      }
+    }
     const encoder = await encoderFor(table);
     const { op, before, after } = message;
     const source = sourceBlock(message.source);
@@ -259,9 +368,11 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
         inSourceTx = true;
         txId = message.txId;
         commitTimeMs = message.commitTimeMs;
+        commitTimeUs = message.commitTimeUs ?? BigInt(message.commitTimeMs) * 1000n;
         totalOrder = 0n;
         txEvents = 0;
         tableOrder.clear();
+        txBegun = false;
         return;
       case 'change':
       case 'truncate':
@@ -269,6 +380,12 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
         await (message.kind === 'change' ? onChange(message) : onTruncate(message));
         return;
       case 'commit':
+        if (txBegun && options.transactionEvents && txId !== null) {
+          // The END, with the events per table, commits with the transaction's events.
+          const counts = new Map([...tableOrder].map(([table, order]) => [table, Number(order)]));
+          await addMetadata(options.transactionEvents.end(txId, BigInt(commitTimeMs), counts));
+          txBegun = false;
+        }
         inSourceTx = false;
         if (pendingOffset === null) batchStartedAt = Date.now();
         pendingOffset = message.offset;

@@ -25,46 +25,70 @@ export type ColumnType =
   | { kind: 'float64' }
   /** boolean */
   | { kind: 'boolean' }
-  /** string: exact decimal text such as "-12.50"; scale fixed by the type */
-  | { kind: 'decimal'; precision: number; scale: number }
-  /** string */
-  | { kind: 'string'; semantic?: StringSemantic }
+  /**
+   * string: exact decimal text such as "-12.50"; scale fixed by the type. A
+   * missing precision is Debezium's Decimal without one (Postgres money).
+   */
+  | { kind: 'decimal'; precision?: number; scale: number }
+  /** string: exact decimal text with any scale (Debezium's VariableScaleDecimal) */
+  | { kind: 'variable-decimal' }
+  /** string; `allowed` lists the labels of an enum or set */
+  | { kind: 'string'; semantic?: StringSemantic; allowed?: readonly string[] }
   /** Buffer */
   | { kind: 'bytes' }
+  /** string of exactly `length` characters `0`/`1`, most significant first (Debezium's Bits) */
+  | { kind: 'bits'; length: number }
+  /** number: a calendar year (Debezium's Year) */
+  | { kind: 'year' }
   /** number: days since 1970-01-01 (may be negative) */
   | { kind: 'date' }
-  /** bigint: microseconds since midnight */
-  | { kind: 'time-micros' }
-  /** bigint: microseconds since 1970-01-01T00:00:00Z */
-  | { kind: 'timestamp-micros' }
-  /** bigint: microseconds since 1970-01-01T00:00:00 on a wall clock with no zone */
-  | { kind: 'local-timestamp-micros' }
+  /**
+   * bigint: microseconds since midnight (MySQL: a signed duration). A
+   * precision of 0-3 is sent as Debezium's millisecond Time, as Debezium's
+   * adaptive mode does; otherwise MicroTime.
+   */
+  | { kind: 'time-micros'; precision?: number }
+  /**
+   * bigint: microseconds since 1970-01-01T00:00:00Z, sent as Debezium's
+   * ZonedTimestamp text with `precision` fraction digits (at least).
+   */
+  | { kind: 'timestamp-micros'; precision?: number }
+  /**
+   * bigint: microseconds since 1970-01-01T00:00:00 on a wall clock with no zone;
+   * precision 0-3 is sent as Debezium's millisecond Timestamp, otherwise MicroTimestamp.
+   */
+  | { kind: 'local-timestamp-micros'; precision?: number }
+  /**
+   * Buffer: MySQL's storage form of a spatial value, the SRID (4 bytes,
+   * little-endian) then the WKB; sent as Debezium's Geometry {wkb, srid}, or
+   * its Point {x, y, wkb, srid} when `point`.
+   */
+  | { kind: 'geometry'; point?: boolean }
   /** string: canonical lower-case UUID text */
   | { kind: 'uuid' }
   /** Array of canonical values of `items` (null elements allowed); nested for multi-dimensional arrays */
   | { kind: 'array'; items: ColumnType };
 
 /**
- * What a string column holds, when it is more than text. Consumers see it in the
- * Avro schema (`connect.name`-style hint), so they can parse JSON or intervals.
+ * What a string column holds, when it is more than text. Where Debezium names
+ * such a string (JSON, XML, enum, set, interval, zoned time, tsvector) its
+ * Avro schema carries that `connect.name`; the others are plain strings, as
+ * Debezium sends them.
  */
 export type StringSemantic =
   | 'json'
   | 'xml'
   | 'enum'
-  | 'decimal'
   | 'interval'
   | 'inet'
   | 'cidr'
   | 'macaddr'
   | 'bits'
-  | 'money'
   | 'geometry'
   | 'range'
   | 'tsvector'
   | 'time-with-zone'
-  | 'set'
-  | 'year';
+  | 'set';
 
 export interface ColumnSchema {
   name: string;
@@ -72,6 +96,11 @@ export interface ColumnSchema {
   nullable: boolean;
   /** The database's own spelling of the type, e.g. `numeric(10,2)` or `bigint unsigned`. */
   sourceType: string;
+  /**
+   * The canonical value of the column's DEFAULT, when that is a constant
+   * (Debezium's `connect.default`); absent for no default or an expression.
+   */
+  default?: unknown;
 }
 
 export interface TableSchema {

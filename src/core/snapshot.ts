@@ -2,6 +2,24 @@ import type { Logger } from 'pino';
 import type { SourceMessage, SourceOffset } from './change-event.ts';
 import { tableKey, type Row, type TableSchema } from './schema.ts';
 
+/** Debezium's `source.snapshot` values for the rows of a snapshot. */
+export type SnapshotMarker =
+  'true' | 'first' | 'first_in_data_collection' | 'last_in_data_collection' | 'last';
+
+/** Debezium's marker for a row: the snapshot's ends win over a table's ends. */
+function snapshotMarker(row: {
+  firstInSnapshot: boolean;
+  lastInSnapshot: boolean;
+  firstInTable: boolean;
+  lastInTable: boolean;
+}): SnapshotMarker {
+  if (row.lastInSnapshot) return 'last';
+  if (row.firstInSnapshot) return 'first';
+  if (row.lastInTable) return 'last_in_data_collection';
+  if (row.firstInTable) return 'first_in_data_collection';
+  return 'true';
+}
+
 /** How often a long table read logs its progress. */
 const PROGRESS_LOG_MS = 10_000;
 
@@ -29,8 +47,8 @@ export interface SnapshotOptions<NativeRow> {
   /** Where streaming starts once the snapshot is complete: the offset of the snapshot point. */
   streamOffset: SourceOffset;
   progress: SnapshotProgress | null;
-  /** The dialect's `source` fields for a read of `table`; `snapshot` is `true`, or `last` for the final row. */
-  sourceFor(table: TableSchema, snapshot: 'true' | 'last'): Record<string, unknown>;
+  /** The dialect's `source` fields for a read of `table`, with this `snapshot` marker. */
+  sourceFor(table: TableSchema, snapshot: SnapshotMarker): Record<string, unknown>;
   logger: Logger;
   onRows?: (table: string, rows: number) => void;
   /** Called with the number of tables to read and of those read, at the start and after each table. */
@@ -40,9 +58,12 @@ export interface SnapshotOptions<NativeRow> {
 /**
  * Turns chunked table reads into source messages: each chunk is a transaction
  * of `r` events whose commit offset is the stream offset plus the progress, so
- * a crash resumes after the last committed chunk. The very last row carries
- * `snapshot: last`; the final commit (or a heartbeat when the last tables were
- * empty) carries the plain stream offset, which marks the snapshot complete.
+ * a crash resumes after the last committed chunk. Rows carry Debezium's
+ * `snapshot` markers: `first` and `last` for the snapshot's first and last
+ * rows, `first_in_data_collection` and `last_in_data_collection` for each
+ * table's, `true` between (a resumed table has no first row again). The final
+ * commit (or a heartbeat when the last tables were empty) carries the plain
+ * stream offset, which marks the snapshot complete.
  */
 export async function* snapshotMessages<NativeRow>(
   options: SnapshotOptions<NativeRow>,
@@ -75,14 +96,21 @@ export async function* snapshotMessages<NativeRow>(
     const emit = function* (rows: NativeRow[], final: boolean): Generator<SourceMessage> {
       yield { kind: 'begin', txId: null, commitTimeMs: Date.now() };
       for (let i = 0; i < rows.length; i++) {
-        const last = final && isLastTable && i === rows.length - 1;
+        const firstInTable = resumeKey === undefined && rowsRead === 0 && i === 0;
+        const lastInTable = final && i === rows.length - 1;
+        const marker = snapshotMarker({
+          firstInSnapshot: firstInTable && t === 0 && completed.size === 0,
+          lastInSnapshot: lastInTable && isLastTable,
+          firstInTable,
+          lastInTable,
+        });
         yield {
           kind: 'change',
           op: 'r',
           table: table.schema.id,
           before: null,
           after: table.toRow(rows[i]!),
-          source: last ? options.sourceFor(table.schema, 'last') : source,
+          source: marker === 'true' ? source : options.sourceFor(table.schema, marker),
         };
       }
       rowsRead += rows.length;

@@ -1,8 +1,10 @@
-import { Partitioners, type Kafka, type Message, type Producer, type Transaction } from 'kafkajs';
+import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
 import type { SourceOffset } from '../core/change-event.ts';
 import { TributaryError } from '../core/errors.ts';
 import type { EventSink, OutgoingRecord } from '../core/pipeline.ts';
+import { assertCompleteSend, recordingPartitioner } from './complete-sends.ts';
 import { encodeOffset } from './offset-store.ts';
+import { BATCH_HEADER, TOO_LARGE_FIX, recordBatchBytes } from './record-limits.ts';
 
 /**
  * Records per produce call. kafkajs (2.2.4) groups a call's messages per
@@ -16,8 +18,6 @@ const SEND_CHUNK = 500;
  * max.message.bytes (1 MiB by default) however small each record is.
  */
 const SEND_BYTES = 512 * 1024;
-/** Per-record overhead in a v2 record batch, roughly (lengths, offsets, headers). */
-const RECORD_OVERHEAD = 32;
 
 type SinkState = 'disconnected' | 'ready' | 'in-transaction' | 'failed';
 
@@ -36,6 +36,8 @@ export class TransactionalSink implements EventSink {
   private transaction: Transaction | null = null;
   private pending: OutgoingRecord[] = [];
   private pendingBytes = 0;
+  /** The most bytes the pending chunk may hold: SEND_BYTES, or less for topics that take less. */
+  private pendingCap = SEND_BYTES;
   private transactionStartedAt = 0;
   /** The chunk being sent while the next one fills. */
   private inflight: Promise<void> | undefined;
@@ -48,6 +50,9 @@ export class TransactionalSink implements EventSink {
     /** Records buffered before they are sent inside the open transaction. */
     sendChunk?: number;
   };
+
+  /** A topic's max.message.bytes, when known: a produce call's records for one partition form one batch, which it bounds. */
+  topicLimit: ((topic: string) => number | undefined) | undefined;
 
   constructor(options: TransactionalSink['options']) {
     this.options = options;
@@ -66,7 +71,7 @@ export class TransactionalSink implements EventSink {
       transactionTimeout: this.options.transactionTimeoutMs,
       allowAutoTopicCreation: false,
       // murmur2 like the Java client: a key lands in the partition Java producers would pick.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: recordingPartitioner,
     });
     await this.guard(() => producer.connect());
     // kafkajs connects with a plain idempotent producer id and registers the
@@ -89,13 +94,20 @@ export class TransactionalSink implements EventSink {
   async add(records: OutgoingRecord[]): Promise<void> {
     await this.begin();
     for (const record of records) {
-      const size = (record.key?.length ?? 0) + (record.value?.length ?? 0) + RECORD_OVERHEAD;
-      // Never let a chunk grow past SEND_BYTES (a single larger record goes alone).
-      if (this.pending.length > 0 && this.pendingBytes + size > SEND_BYTES) await this.sendChunk();
+      const size = recordBatchBytes(record) - BATCH_HEADER;
+      const cap = Math.min(SEND_BYTES, (this.topicLimit?.(record.topic) ?? Infinity) - BATCH_HEADER);
+      // Never let a chunk grow past its cap (a single larger record goes alone).
+      if (this.pending.length > 0 && this.pendingBytes + size > Math.min(this.pendingCap, cap)) {
+        await this.sendChunk();
+      }
       this.pending.push(record);
       this.pendingBytes += size;
+      this.pendingCap = Math.min(this.pendingCap, cap);
     }
-    if (this.pending.length >= (this.options.sendChunk ?? SEND_CHUNK) || this.pendingBytes >= SEND_BYTES) {
+    if (
+      this.pending.length >= (this.options.sendChunk ?? SEND_CHUNK) ||
+      this.pendingBytes >= this.pendingCap
+    ) {
       await this.sendChunk();
     }
   }
@@ -156,6 +168,7 @@ export class TransactionalSink implements EventSink {
     this.transaction = null;
     this.pending = [];
     this.pendingBytes = 0;
+    this.pendingCap = SEND_BYTES;
     this.inflight = undefined;
     this.producer = null;
     this.state = 'disconnected';
@@ -168,16 +181,20 @@ export class TransactionalSink implements EventSink {
     for (const record of this.pending) {
       let messages = byTopic.get(record.topic);
       if (!messages) byTopic.set(record.topic, (messages = []));
-      messages.push({ key: record.key, value: record.value });
+      messages.push(
+        record.headers
+          ? { key: record.key, value: record.value, headers: record.headers }
+          : { key: record.key, value: record.value },
+      );
     }
     this.pending = [];
     this.pendingBytes = 0;
-    await this.guard(() =>
-      this.transaction!.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      }),
-    );
+    this.pendingCap = SEND_BYTES;
+    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    await this.guard(async () => {
+      const responses = await this.transaction!.sendBatch({ acks: -1, topicMessages });
+      assertCompleteSend(topicMessages, responses);
+    });
   }
 
   private expect(state: SinkState): void {
@@ -291,7 +308,7 @@ export function kafkaError(
     // The same record would be refused again: retrying loops forever.
     return new TributaryError(`Kafka refused a record as too large: ${e.message}`, {
       code: 'KAFKA_FAILED',
-      fix: 'raise max.message.bytes on the topic (and message.max.bytes on the brokers) above the size of the largest row event (before and after images of the row), or exclude the table or its large columns',
+      fix: TOO_LARGE_FIX,
       cause: error,
     });
   }

@@ -58,6 +58,12 @@ export class Metrics {
     help: '1 while streaming changes from the source log, 0 during a snapshot or a restart',
     registers: [this.registry],
   });
+  readonly deadLetters = new Counter({
+    name: 'tributary_dead_letters_total',
+    help: 'Changes written to the dead-letter topic instead of their own (errors.tolerance: all), by table and error code',
+    labelNames: ['table', 'code'],
+    registers: [this.registry],
+  });
   readonly errors = new Counter({
     name: 'tributary_errors_total',
     help: 'Failures, by error code',

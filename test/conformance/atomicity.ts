@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { exitOf, type ConnectorTestContext } from '../harness/connector-context.ts';
-import { EventCollector, testKafka } from '../harness/kafka-events.ts';
+import { EventCollector, watchUncommitted } from '../harness/kafka-events.ts';
 
 const ROWS = 20_000;
 const TABLES = ['a', 'b', 'c'];
@@ -22,34 +21,15 @@ export function atomicitySuite(open: () => Promise<ConnectorTestContext>): void 
     await events.waitFor((seen) => seen.length === 3, 60_000, 'the first transaction');
 
     // Watch topic a without read_committed: records appear there before the commit.
-    const kafka = testKafka();
-    const peek = kafka.consumer({
-      groupId: `peek-${randomUUID()}`,
-      readUncommitted: true,
-      maxWaitTimeInMs: 50,
-    });
-    await peek.connect();
-    await peek.subscribe({ topic: topics[0]!, fromBeginning: true });
-    let uncommittedSeen = 0;
-    const firstUncommitted = new Promise<void>((resolve) => {
-      void peek.run({
-        eachMessage: async ({ message }) => {
-          if (BigInt(message.offset) > 1n) {
-            uncommittedSeen += 1;
-            resolve();
-          }
-        },
-      });
-    });
+    const peek = await watchUncommitted(topics[0]!, 1n);
 
     await ctx.sql('BEGIN');
     for (const table of TABLES) await ctx.insertSeries(table, ROWS, 'g, 2');
     await ctx.sql('COMMIT');
-    await firstUncommitted;
+    await peek.arrived;
     child.kill('SIGKILL');
     await exitOf(child);
-    await peek.disconnect();
-    assert.ok(uncommittedSeen > 0);
+    await peek[Symbol.asyncDispose]();
 
     // The killed sidecar's transaction is open or committed: a read_committed
     // consumer sees none of it or all of it, on every topic alike.

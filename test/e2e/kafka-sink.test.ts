@@ -3,29 +3,13 @@ import { test } from 'node:test';
 import pino from 'pino';
 import { readCommittedOffset } from '../../src/kafka/offset-store.ts';
 import { TransactionalSink } from '../../src/kafka/transactional-sink.ts';
-import { testKafka } from '../harness/kafka-events.ts';
-import { uniqueName } from '../harness/stack.ts';
+import { sinkTopics } from '../harness/sink-topics.ts';
 
 const logger = pino({ level: 'silent' });
 
 test('connecting a sink fences an older instance and aborts the transaction it left open, so the committed offset reads at once', async () => {
-  const kafka = testKafka();
-  const name = uniqueName('sink');
-  const topic = `${name}.data`;
-  const offsetsTopic = `${name}.offsets`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [
-      { topic, numPartitions: 1 },
-      {
-        topic: offsetsTopic,
-        numPartitions: 1,
-        configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
-      },
-    ],
-  });
+  await using fixture = await sinkTopics('sink');
+  const { kafka, name, topic, offsetsTopic } = fixture;
   const options = {
     kafka,
     transactionalId: `tributary-${name}`,
@@ -63,8 +47,6 @@ test('connecting a sink fences an older instance and aborts the transaction it l
     await successor.close();
     await zombie.close();
   } finally {
-    await admin.deleteTopics({ topics: [topic, offsetsTopic] }).catch(() => {});
-    await admin.disconnect();
     logger.flush();
   }
 });

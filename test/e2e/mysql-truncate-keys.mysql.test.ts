@@ -109,7 +109,7 @@ test('MariaDB TRUNCATE yields a t event (null key, no before/after) on a non-com
     assert.equal(t.value.before, null);
     assert.equal(t.value.after, null);
     assert.equal(t.value.source['snapshot'], 'false');
-    assert.equal(t.value.source['connector'], 'mysql');
+    assert.equal(t.value.source['connector'], 'mariadb');
     assert.equal(t.value.source['db'], ctx.schema);
     assert.match(String(t.value.source['file']), /^binlog\.\d+$/);
     assert.equal(typeof t.value.source['pos'], 'bigint');

@@ -210,9 +210,11 @@ test('a change the compatibility rule refuses stops the connector, naming the ta
   await events.waitFor((seen) => seen.length >= 1, 60_000, 'the snapshot');
   await setCompatibility(subject, 'FULL');
 
-  // A NOT NULL column (no Avro default): old readers could not read new events
-  // nor new readers old ones, so FULL refuses it.
-  await ctx.db.query(`ALTER TABLE accounts ADD COLUMN tier text NOT NULL DEFAULT 'basic'`);
+  // A NOT NULL column without a default (so no Avro default): old readers
+  // could not read new events nor new readers old ones, so FULL refuses it.
+  await ctx.db.query(
+    `ALTER TABLE accounts ADD COLUMN tier text NOT NULL DEFAULT 'basic'; ALTER TABLE accounts ALTER COLUMN tier DROP DEFAULT`,
+  );
   const beforeRefused = await currentLsn(ctx);
   await ctx.db.query(`INSERT INTO accounts VALUES (2, 'bob', 'gold')`);
   await ctx.db.query(`INSERT INTO accounts VALUES (3, 'cyd', 'silver')`);
@@ -272,7 +274,8 @@ test('transactions committed before a refused change in the same batch are deliv
 
   await ctx.db.query(
     `BEGIN; INSERT INTO accounts VALUES (2, 'bob'); COMMIT;
-     BEGIN; ALTER TABLE accounts ADD COLUMN tier text NOT NULL DEFAULT 'basic'; COMMIT;`,
+     BEGIN; ALTER TABLE accounts ADD COLUMN tier text NOT NULL DEFAULT 'basic';
+            ALTER TABLE accounts ALTER COLUMN tier DROP DEFAULT; COMMIT;`,
   );
   const beforeRefused = await currentLsn(ctx);
   await ctx.db.query(`INSERT INTO accounts VALUES (3, 'cyd', 'gold')`);

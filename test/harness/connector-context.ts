@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { stringify } from 'yaml';
 import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.ts';
 import { Metrics } from '../../src/observe/metrics.ts';
@@ -87,12 +87,23 @@ export abstract class ConnectorTestContext implements AsyncDisposable {
     return configSchema.parse(this.configInput(overrides));
   }
 
-  /** Runs the connector in this process until stop(). */
-  start(overrides: ConfigOverrides = {}): RunningConnector {
+  /**
+   * Runs the connector in this process until stop(). `logger` replaces the
+   * stderr logger (to read its warnings); `metrics`, to read its counters.
+   */
+  start(
+    overrides: ConfigOverrides = {},
+    options: { logger?: Logger; metrics?: Metrics } = {},
+  ): RunningConnector {
     const config = this.config(overrides);
     const controller = new AbortController();
-    const logger = pino({ level: config.log.level }, pino.destination(2));
-    const done = runConnector({ config, logger, metrics: new Metrics(), signal: controller.signal });
+    const logger = options.logger ?? pino({ level: config.log.level }, pino.destination(2));
+    const done = runConnector({
+      config,
+      logger,
+      metrics: options.metrics ?? new Metrics(),
+      signal: controller.signal,
+    });
     const handle: RunningConnector = {
       done,
       stop: async () => {

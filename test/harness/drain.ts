@@ -14,21 +14,44 @@ export interface DrainedRecord {
   value: NonNullable<SeenEvent['value']> | null;
 }
 
+/** One committed record of a topic as it was written, headers as text. */
+export interface RawRecord {
+  offset: bigint;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
 /**
  * Reads every committed record of a one-partition topic, as a read_committed
- * consumer sees it, up to the end the topic has now; decodes each through the
- * registry and keeps the schema ids its framing carries.
+ * consumer sees it, up to the end the topic has now.
  */
-export async function drain(topic: string, timeoutMs = 60_000): Promise<DrainedRecord[]> {
-  const registry = new SchemaRegistryClient({ url: env.registryUrl });
-  const raw: Array<{ offset: bigint; key: Buffer | null; value: Buffer | null }> = [];
+export async function drainRaw(topic: string, timeoutMs = 60_000): Promise<RawRecord[]> {
+  const raw: RawRecord[] = [];
   await readTopicToEnd({
     kafka: testKafka(),
     topic,
     timeoutMs,
     onMessage: (message) =>
-      raw.push({ offset: BigInt(message.offset), key: message.key, value: message.value }),
+      raw.push({
+        offset: BigInt(message.offset),
+        key: message.key,
+        value: message.value,
+        headers: Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+        ),
+      }),
   });
+  return raw;
+}
+
+/**
+ * Reads every committed record of a one-partition topic (see drainRaw);
+ * decodes each through the registry and keeps the schema ids its framing carries.
+ */
+export async function drain(topic: string, timeoutMs = 60_000): Promise<DrainedRecord[]> {
+  const registry = new SchemaRegistryClient({ url: env.registryUrl });
+  const raw = await drainRaw(topic, timeoutMs);
   const records: DrainedRecord[] = [];
   for (const r of raw) {
     const hasKey = r.key !== null && r.key.length > 0;

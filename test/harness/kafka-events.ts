@@ -106,6 +106,31 @@ export class EventCollector implements AsyncDisposable {
   }
 }
 
+/**
+ * Watches a topic without read_committed: `arrived` settles at the first
+ * record past `pastOffset`, while its transaction may still be open.
+ */
+export async function watchUncommitted(
+  topic: string,
+  pastOffset: bigint,
+): Promise<{ arrived: Promise<void>; [Symbol.asyncDispose](): Promise<void> }> {
+  const peek = testKafka().consumer({
+    groupId: `peek-${randomUUID()}`,
+    readUncommitted: true,
+    maxWaitTimeInMs: 50,
+  });
+  await peek.connect();
+  await peek.subscribe({ topic, fromBeginning: true });
+  const arrived = new Promise<void>((resolve) => {
+    void peek.run({
+      eachMessage: async ({ message }) => {
+        if (BigInt(message.offset) > pastOffset) resolve();
+      },
+    });
+  });
+  return { arrived, [Symbol.asyncDispose]: () => peek.disconnect() };
+}
+
 export async function waitForTopics(kafka: Kafka, topics: string[], timeoutMs = 60_000): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();

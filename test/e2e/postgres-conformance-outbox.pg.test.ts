@@ -1,0 +1,4 @@
+import { outboxSuite } from '../conformance/outbox.ts';
+import { PgTestContext } from '../harness/pg-context.ts';
+
+outboxSuite(() => PgTestContext.open());
