@@ -2,8 +2,10 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import { snapshotProgressOf } from './core/snapshot.ts';
+import { incrementalStateOf } from './core/incremental-snapshot.ts';
 import { createDialect } from './dialects.ts';
 import { transactionalIdOf } from './kafka/access.ts';
+import type { Dialect } from './core/dialect.ts';
 import { createKafka } from './kafka/kafka-client.ts';
 import { readCommittedOffset } from './kafka/offset-store.ts';
 import { TransactionalSink } from './kafka/transactional-sink.ts';
@@ -23,8 +25,16 @@ export function connectorSink(config: Config, kafka: Kafka): TransactionalSink {
 }
 
 /** `tributary status`: the committed position, snapshot progress and how far the source is ahead. */
-export async function connectorStatus(config: Config, logger: Logger): Promise<Record<string, unknown>> {
-  const kafka = createKafka(config.kafka, logger);
+export async function connectorStatus(
+  config: Config,
+  logger: Logger,
+  // `status --watch` keeps one of each across refreshes.
+  clients: { kafka: Kafka; dialect: Dialect } = {
+    kafka: createKafka(config.kafka, logger),
+    dialect: createDialect(config, logger),
+  },
+): Promise<Record<string, unknown>> {
+  const { kafka } = clients;
   const stored = await readCommittedOffset({
     kafka,
     topic: config.topics.offsets,
@@ -35,7 +45,7 @@ export async function connectorStatus(config: Config, logger: Logger): Promise<R
     throw error;
   });
   const progress = snapshotProgressOf(stored?.offset ?? null);
-  const source = await createDialect(config, logger).describe(stored?.offset ?? null);
+  const source = await clients.dialect.describe(stored?.offset ?? null);
   return {
     connector: config.name,
     dialect: config.source.dialect,
@@ -47,6 +57,7 @@ export async function connectorStatus(config: Config, logger: Logger): Promise<R
     committedAt: stored ? new Date(stored.committedAt).toISOString() : null,
     offset: stored?.offset ?? null,
     snapshot: progress ? { tablesCompleted: progress.completed.length, table: progress.table ?? null } : null,
+    incremental: incrementalStateOf(stored?.offset ?? null),
     source,
   };
 }

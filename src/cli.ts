@@ -4,12 +4,17 @@ import { CONFIG_FILE_ENV, loadConfig, redactConfig, type Config } from './config
 import { TributaryError } from './core/errors.ts';
 import { checkConnections } from './check.ts';
 import { knownFailure } from './kafka/access.ts';
+import { createDialect } from './dialects.ts';
+import { createKafka } from './kafka/kafka-client.ts';
 import { connectorStatus, resetConnector } from './admin.ts';
 import { createLogger } from './observe/logger.ts';
 import { Metrics } from './observe/metrics.ts';
 import { startHttpServer } from './observe/http.ts';
 import { runConnector, type RunState } from './run.ts';
 import { tailTopic } from './tail.ts';
+import { formatStatus, type StatusReport } from './status-format.ts';
+import { requestSnapshot, snapshotRoute, statusRoutes } from './control.ts';
+import { StatusBoard } from './observe/status-page.ts';
 import { VERSION } from './version.ts';
 
 const USAGE = `tributary ${VERSION}: change data capture from PostgreSQL and MySQL/MariaDB into Kafka
@@ -17,9 +22,14 @@ const USAGE = `tributary ${VERSION}: change data capture from PostgreSQL and MyS
 Usage:
   tributary run    [--config FILE]   snapshot if needed, then stream changes into Kafka
   tributary check  [--config FILE]   validate the config and the database prerequisites
-  tributary status [--config FILE]   committed position, snapshot progress, lag behind the source
+  tributary status [--config FILE] [--json] [--watch]
+                                     committed position, snapshot progress, lag behind the source
+                                     (JSON with --json or when piped; --watch follows it)
   tributary reset  [--config FILE]   forget the committed position: the next run snapshots again
                                      (stops a running instance of the same connector)
+  tributary snapshot [--config FILE] TABLE... [--where SQL]
+                                     read tables again while streaming continues (incremental
+                                     snapshot, asked of the running instance over HTTP)
   tributary tail   [--config FILE] TOPIC [--from-beginning]
                                      decode and print the events of a topic
   tributary version
@@ -40,6 +50,9 @@ async function main(argv: string[]): Promise<number> {
     options: {
       config: { type: 'string', short: 'c' },
       'from-beginning': { type: 'boolean' },
+      where: { type: 'string' },
+      json: { type: 'boolean' },
+      watch: { type: 'boolean', short: 'w' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
 async function runCommand(
   command: string,
   rest: string[],
-  values: { 'from-beginning'?: boolean | undefined },
+  values: { 'from-beginning'?: boolean; where?: string; json?: boolean; watch?: boolean },
   config: Config,
   logger: Logger,
 ): Promise<number> {
@@ -75,14 +88,17 @@ async function runCommand(
     case 'check':
       return check(config, logger);
     case 'status':
-      console.log(
-        JSON.stringify(
-          await connectorStatus(config, logger),
-          (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
-          2,
-        ),
-      );
+      return status(config, logger, { json: values.json ?? false, watch: values.watch ?? false });
+    case 'snapshot': {
+      if (rest.length === 0)
+        throw new TributaryError('snapshot needs at least one table', {
+          code: 'CONFIG_INVALID',
+          fix: 'tributary snapshot public.orders [public.items ...] [--where "id > 100"]',
+        });
+      const id = await requestSnapshot(config, rest, values.where ?? null);
+      console.log(`incremental snapshot requested (signal ${id}): ${rest.join(', ')}`);
       return 0;
+    }
     case 'reset':
       await resetConnector(config, logger);
       console.log(`reset ${config.name}: the next run takes a new snapshot`);
@@ -116,6 +132,7 @@ async function run(config: Config, logger: Logger): Promise<number> {
   logger.info({ version: VERSION, config: redactConfig(config) }, 'starting tributary');
   const metrics = new Metrics();
   const state: RunState = { live: true, streaming: false, lastCommitAt: 0 };
+  const board = new StatusBoard(config, metrics, state).start();
   const server =
     config.http.port === 0
       ? null
@@ -123,6 +140,10 @@ async function run(config: Config, logger: Logger): Promise<number> {
           host: config.http.host,
           port: config.http.port,
           metrics,
+          routes: {
+            'POST /snapshots': snapshotRoute(config, createDialect(config, logger)),
+            ...statusRoutes(board),
+          },
           health: {
             live: () => state.live,
             ready: () => state.streaming,
@@ -156,9 +177,49 @@ async function run(config: Config, logger: Logger): Promise<number> {
     return 0;
   } finally {
     state.live = false;
+    board.stop();
     server?.close();
     logger.flush();
   }
+}
+
+/** Seconds between two `status --watch` refreshes. */
+const WATCH_INTERVAL_MS = 1_000;
+
+async function status(
+  config: Config,
+  logger: Logger,
+  options: { json: boolean; watch: boolean },
+): Promise<number> {
+  const json = options.json || !process.stdout.isTTY;
+  const clients = { kafka: createKafka(config.kafka, logger), dialect: createDialect(config, logger) };
+  const print = async () => {
+    const report = await connectorStatus(config, logger, clients);
+    if (json) {
+      const text = JSON.stringify(
+        report,
+        (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
+        options.watch ? 0 : 2,
+      );
+      process.stdout.write(`${text}\n`);
+    } else {
+      // On a terminal, --watch redraws in place.
+      if (options.watch) process.stdout.write('\x1b[H\x1b[2J');
+      process.stdout.write(`${formatStatus(report as unknown as StatusReport)}\n`);
+    }
+  };
+  if (!options.watch) {
+    await print();
+    return 0;
+  }
+  let stopped = false;
+  process.once('SIGINT', () => (stopped = true));
+  process.once('SIGTERM', () => (stopped = true));
+  while (!stopped) {
+    await print();
+    await new Promise((resolve) => setTimeout(resolve, WATCH_INTERVAL_MS));
+  }
+  return 0;
 }
 
 async function check(config: Config, logger: Logger): Promise<number> {

@@ -2,8 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import type { ChangeStream } from './core/dialect.ts';
+import type { SourceOffset } from './core/change-event.ts';
 import { TributaryError } from './core/errors.ts';
 import { runPipeline } from './core/pipeline.ts';
+import { streams } from './core/snapshot-mode.ts';
+import { withStreamFeatures } from './stream-features.ts';
+import type { IncrementalState } from './core/incremental-snapshot.ts';
 import { createEncoderFactory } from './avro/event-encoder.ts';
 import { registryFromConfig } from './avro/registry.ts';
 import { createTransactionEventEncoder } from './avro/transaction-events.ts';
@@ -26,6 +30,32 @@ export interface RunState {
   lastCommitAt: number;
   /** While retrying: the failure being retried, in one line. */
   problem?: string | null;
+  /** The incremental snapshot under way, if any. */
+  incremental?: IncrementalState | null;
+  /** The last committed offset (the status page). */
+  offset?: SourceOffset | null;
+  /** The latest failures, oldest first, for the status page. */
+  errors?: RecentError[];
+}
+
+export interface RecentError {
+  at: number;
+  code: string;
+  message: string;
+  fix: string | null;
+}
+
+/** How many failures the status page remembers. */
+const RECENT_ERRORS = 10;
+
+function remember(state: RunState, failure: TributaryError | null, error: unknown): void {
+  const entry: RecentError = {
+    at: Date.now(),
+    code: failure?.code ?? 'UNEXPECTED',
+    message: failure?.message ?? String((error as Error)?.message ?? error),
+    fix: failure?.fix ?? null,
+  };
+  state.errors = [...(state.errors ?? []).slice(1 - RECENT_ERRORS), entry];
 }
 
 export interface RunOptions {
@@ -82,7 +112,13 @@ export async function runConnector(options: RunOptions): Promise<void> {
         stored ? 'resuming from the committed offset' : 'no committed offset: first start',
       );
 
-      stream = await dialect.open({ offset: stored?.offset ?? null, signal });
+      stream = withStreamFeatures(await dialect.open({ offset: stored?.offset ?? null, signal }), {
+        config,
+        offset: stored?.offset ?? null,
+        logger,
+        metrics,
+        onIncrementalProgress: (progress) => (state.incremental = progress),
+      });
       const openStream = stream;
       lagTimer = setInterval(() => {
         openStream
@@ -120,6 +156,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
             failingSince = null;
             state.problem = null;
             state.lastCommitAt = Date.now();
+            state.offset = info.offset;
             const streaming = !('snapshot' in info.offset);
             state.streaming = streaming;
             metrics.streaming.set(streaming ? 1 : 0);
@@ -133,6 +170,10 @@ export async function runConnector(options: RunOptions): Promise<void> {
         },
       });
       if (signal.aborted) break;
+      if (!streams(config.source.snapshot.mode)) {
+        logger.info('the snapshot is complete and source.snapshot.mode is initial_only: stopping');
+        break;
+      }
       throw new TributaryError('the source stream ended unexpectedly', {
         code: 'SOURCE_FAILED',
         retriable: true,
@@ -142,6 +183,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
       metrics.streaming.set(0);
       const failure = knownFailure(error, config) ?? null;
       metrics.errors.inc({ code: failure?.code ?? 'UNEXPECTED' });
+      if (!signal.aborted) remember(state, failure, error);
       if (signal.aborted) break;
       if (!failure?.retriable) throw failure ?? error;
       failures += 1;

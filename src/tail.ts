@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import { registryFromConfig } from './avro/registry.ts';
 import { createKafka } from './kafka/kafka-client.ts';
+import { displayValue } from './display-values.ts';
 
 /** JSON with bigints as numbers-in-strings and bytes as hex, for people to read. */
 export function toDisplayJson(value: unknown): string {
@@ -45,13 +46,27 @@ export async function tailTopic(options: {
     consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error)),
   );
   crashed.catch(() => {});
+  // The writer's schema of each id, so times and decimals print by their types.
+  const schemas = new Map<number, Promise<Parameters<typeof displayValue>[0]>>();
+  const writerSchema = (id: number) => {
+    let schema = schemas.get(id);
+    if (!schema) {
+      schema = registry.schemaById(id) as Promise<Parameters<typeof displayValue>[0]>;
+      schemas.set(id, schema);
+    }
+    return schema;
+  };
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: options.fromBeginning });
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
-        const key = message.key && message.key.length > 0 ? await registry.decode(message.key) : null;
-        const value = message.value ? await registry.decode(message.value) : null;
+        const readable = async (bytes: Buffer | null) =>
+          bytes && bytes.length > 0
+            ? displayValue(await writerSchema(bytes.readUInt32BE(1)), await registry.decode(bytes))
+            : null;
+        const key = await readable(message.key);
+        const value = await readable(message.value);
         process.stdout.write(`${toDisplayJson({ partition, offset: message.offset, key, value })}\n`);
       },
     });

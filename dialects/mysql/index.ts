@@ -3,13 +3,21 @@ import type { Logger } from 'pino';
 import type { SourceField, SourceMessage, SourceOffset } from '../../src/core/change-event.ts';
 import type { ChangeStream, CheckProblem, Dialect, OpenOptions } from '../../src/core/dialect.ts';
 import { TributaryError } from '../../src/core/errors.ts';
-import type { TableId } from '../../src/core/schema.ts';
+import { tableKey, type TableId } from '../../src/core/schema.ts';
 import { snapshotMessages, snapshotProgressOf } from '../../src/core/snapshot.ts';
 import { tableFilter, type TableSelection } from '../../src/core/table-filter.ts';
 import { MysqlBinlogStream, type BinlogPosition } from './binlog.ts';
 import { binlogFileExists, bytesBehind, checkServer, serverInfo, type ServerInfo } from './checks.ts';
 import { connect, mysqlError, type MysqlConnectionOptions } from './connection.ts';
 import { snapshotTable } from './snapshot.ts';
+import { ensureSignalTable, mysqlIncrementalSource, sendSignal } from './incremental.ts';
+import {
+  logPositionLost,
+  readsRows,
+  startWithoutRows,
+  streams,
+  type SnapshotMode,
+} from '../../src/core/snapshot-mode.ts';
 import { tableFromCatalog } from './table-schema.ts';
 import { SNAPSHOT_CONNECTION_OPTIONS } from './types.ts';
 
@@ -18,9 +26,13 @@ export interface MysqlDialectOptions {
   tables: TableSelection;
   /** Our replica server id on the binlog connection. */
   serverId: number;
-  snapshot: { mode: 'initial' | 'never'; chunkSize: number };
+  /** Debezium's signal table (incremental snapshots); null turns signals off. */
+  signalTable: TableId | null;
+  snapshot: { mode: SnapshotMode; chunkSize: number };
   logger: Logger;
   onSnapshotRows?: (table: string, rows: number) => void;
+  /** Called with the tables a snapshot reads and has read (progress). */
+  onSnapshotTables?: (total: number, completed: number) => void;
 }
 
 /** Debezium's MySQL and MariaDB `source` fields after the common ones (`version` … `ts_ns`). */
@@ -58,6 +70,9 @@ export function createMysqlDialect(options: MysqlDialectOptions): Dialect {
       openStream(options, openOptions, (isMariaDb) => {
         connector = isMariaDb ? 'mariadb' : 'mysql';
       }),
+    ...(options.signalTable
+      ? { sendSignal: (row) => sendSignal(options.connection, options.signalTable!, row) }
+      : {}),
     async describe(offset: SourceOffset | null): Promise<Record<string, unknown>> {
       const connection = await connect(options.connection);
       try {
@@ -148,16 +163,29 @@ async function openStream(
         },
       );
     }
-    const accepts = tableFilter(options.tables);
-    const ids = await listCapturedTables(catalog, accepts);
+    let { signalTable } = options;
+    if (signalTable && !(await ensureSignalTable(catalog, signalTable, logger))) signalTable = null;
+    const isSignal = (id: TableId) => signalTable !== null && tableKey(id) === tableKey(signalTable);
+    const captured = tableFilter(options.tables);
+    const accepts = (id: TableId) => isSignal(id) || captured(id);
+    const ids = (await listCapturedTables(catalog, captured)).filter((id) => !isSignal(id));
     if (ids.length === 0)
       logger.warn(
         { include: options.tables.include },
         'no table matches source.tables; waiting for changes anyway',
       );
 
-    const committed = offset as MysqlOffset | null;
-    const progress = snapshotProgressOf(offset);
+    let committed = offset as MysqlOffset | null;
+    let progress = snapshotProgressOf(offset);
+    if (
+      committed &&
+      options.snapshot.mode === 'when_needed' &&
+      !(await binlogFileExists(catalog, committed.file))
+    ) {
+      logPositionLost(logger, `binlog ${committed.file} was purged from the server`);
+      committed = null;
+      progress = null;
+    }
     let start: BinlogPosition;
     let snapshot: AsyncGenerator<SourceMessage> | null = null;
     if (committed && !progress) {
@@ -181,11 +209,14 @@ async function openStream(
       await snapshotConnection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
       logger.info({ progress }, 'resuming an interrupted snapshot');
       snapshot = readSnapshot(options, snapshotConnection, catalog, ids, start, progress, info.serverId);
-    } else if (options.snapshot.mode === 'never') {
+    } else if (!readsRows(options.snapshot.mode)) {
       start = await currentPosition(catalog, info);
-      snapshot = (async function* () {
-        yield { kind: 'heartbeat', offset: { ...start } } satisfies SourceMessage;
-      })();
+      const describeAll = async () => {
+        const schemas = [];
+        for (const id of ids) schemas.push((await tableFromCatalog(catalog, id)).schema);
+        return schemas;
+      };
+      snapshot = startWithoutRows(options.snapshot.mode, describeAll, { ...start });
     } else {
       snapshotConnection = await connect(options.connection, SNAPSHOT_CONNECTION_OPTIONS);
       // A brief global read lock pins the binlog position to the snapshot.
@@ -220,6 +251,7 @@ async function openStream(
         await snapshotConnection?.end().catch(() => {});
         snapshotConnection = null;
       }
+      if (!streams(options.snapshot.mode)) return;
       stream.start();
       // Streaming has begun: committing the start position marks the sidecar ready even when idle.
       yield { kind: 'heartbeat', offset: { ...start } };
@@ -232,6 +264,9 @@ async function openStream(
         acknowledged = acked as unknown as BinlogPosition;
       },
       close: closeAll,
+      ...(signalTable
+        ? { incremental: mysqlIncrementalSource(options.connection, catalog, signalTable) }
+        : {}),
       lagBytes: () => bytesBehind(catalog, acknowledged.file, acknowledged.pos),
     };
   } catch (error) {
@@ -271,6 +306,7 @@ function readSnapshot(
       }),
       logger: options.logger,
       ...(options.onSnapshotRows ? { onRows: options.onSnapshotRows } : {}),
+      ...(options.onSnapshotTables ? { onTables: options.onSnapshotTables } : {}),
     });
     await connection.query('COMMIT').catch(() => {});
   })();

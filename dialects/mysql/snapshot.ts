@@ -8,11 +8,11 @@ import { snapshotSelectList } from './types.ts';
 type NativeRow = unknown[];
 
 /** Offsets are JSON: a binary primary-key value travels as `{ hex }`. */
-function encodeKeyValue(value: unknown): unknown {
+export function encodeKeyValue(value: unknown): unknown {
   return Buffer.isBuffer(value) ? { hex: value.toString('hex') } : value;
 }
 
-function decodeKeyValue(value: unknown): unknown {
+export function decodeKeyValue(value: unknown): unknown {
   return value && typeof value === 'object' && 'hex' in value
     ? Buffer.from(String((value as { hex: string }).hex), 'hex')
     : value;

@@ -14,15 +14,19 @@ import {
 } from './connection.ts';
 import { snapshotMessages, type SnapshotProgress } from '../../src/core/snapshot.ts';
 import { snapshotTable } from './snapshot.ts';
+import {
+  logPositionLost,
+  readsRows,
+  startWithoutRows,
+  streams,
+  type SnapshotMode,
+} from '../../src/core/snapshot-mode.ts';
 import { lsnToBigInt } from './lsn.ts';
 import { PgReplicationStream } from './replication.ts';
-import {
-  checkServer,
-  ensurePublication,
-  ensureReplicaIdentityFull,
-  listCapturedTables,
-  slotInfo,
-} from './setup.ts';
+import { preparePublication } from './publication.ts';
+import { ensureSignalTable, pgIncrementalSource, sendSignal } from './incremental.ts';
+import { tableKey, type TableId } from '../../src/core/schema.ts';
+import { checkServer, ensureReplicaIdentityFull, listCapturedTables, slotInfo } from './setup.ts';
 import { describeTable, relationOidOf, type PgTypeResolver } from './table-schema.ts';
 import { createTypeResolver } from './type-resolver.ts';
 
@@ -32,11 +36,17 @@ export interface PostgresDialectOptions {
   slot: string;
   publication: string;
   replicaIdentity: 'full' | 'keep';
-  snapshot: { mode: 'initial' | 'never'; chunkSize: number };
+  /** Debezium's signal table (incremental snapshots); null turns signals off. */
+  signalTable: TableId | null;
+  /** Publish whole schemas (or all tables) so tables created while streaming are captured at once. */
+  captureNewTables: boolean;
+  snapshot: { mode: SnapshotMode; chunkSize: number };
   heartbeatIntervalMs: number;
   logger: Logger;
   /** Called with rows read per table during a snapshot (metrics). */
   onSnapshotRows?: (table: string, rows: number) => void;
+  /** Called with the tables a snapshot reads and has read (progress). */
+  onSnapshotTables?: (total: number, completed: number) => void;
 }
 
 /** The offset this dialect commits: the commit end LSN, plus snapshot progress while one runs. */
@@ -69,6 +79,9 @@ export function createPostgresDialect(options: PostgresDialectOptions): Dialect 
       }
     },
     open: (openOptions) => openStream(options, openOptions),
+    ...(options.signalTable
+      ? { sendSignal: (row) => sendSignal(options.connection, options.signalTable!, row) }
+      : {}),
     async describe(offset: SourceOffset | null): Promise<Record<string, unknown>> {
       const client = await connect(options.connection);
       try {
@@ -113,18 +126,31 @@ async function openStream(
     const problems = await checkServer(catalog, slot);
     if (problems.length > 0) throw problemsError(problems);
     const database = (await catalog.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db;
-    const ids = await listCapturedTables(catalog, tableFilter(options.tables));
+    let { signalTable } = options;
+    if (signalTable && !(await ensureSignalTable(catalog, signalTable, logger))) signalTable = null;
+    const isSignal = (id: TableId) => signalTable !== null && tableKey(id) === tableKey(signalTable);
+    const captured = tableFilter(options.tables);
+    const ids = (await listCapturedTables(catalog, captured)).filter((id) => !isSignal(id));
     if (ids.length === 0)
       logger.warn(
         { include: options.tables.include },
         'no table matches source.tables; waiting for changes anyway',
       );
-    await ensurePublication(catalog, options.publication, ids, logger);
+    await preparePublication(
+      catalog,
+      { ...options, extraTables: signalTable ? [signalTable] : [] },
+      ids,
+      logger,
+    );
     if (options.replicaIdentity === 'full') await ensureReplicaIdentityFull(catalog, ids, logger);
     const types = createTypeResolver(catalog, { onLoss: rateLimitedWarning(logger) });
 
-    const committed = offset as PgOffset | null;
+    let committed = offset as PgOffset | null;
     const info = await slotInfo(catalog, slot);
+    if (committed && !info.exists && options.snapshot.mode === 'when_needed') {
+      logPositionLost(logger, `replication slot ${slot} does not exist`);
+      committed = null;
+    }
     if (committed && !info.exists) {
       throw new TributaryError(
         `replication slot ${slot} is gone, so the changes since the committed offset ${committed.lsn} cannot be read`,
@@ -166,7 +192,7 @@ async function openStream(
       }
       const replication = await connect(options.connection, true);
       snapshotClients.push(replication);
-      const exportSnapshot = options.snapshot.mode === 'initial';
+      const exportSnapshot = readsRows(options.snapshot.mode);
       const created = await replication.query<{ consistent_point: string; snapshot_name: string | null }>(
         `CREATE_REPLICATION_SLOT ${quoteIdent(slot)} LOGICAL pgoutput ${exportSnapshot ? 'EXPORT_SNAPSHOT' : 'NOEXPORT_SNAPSHOT'}`,
       );
@@ -180,9 +206,13 @@ async function openStream(
         snapshot = snapshotOf(options, reader, catalog, types, ids, database, startLsn, null);
       } else {
         // Nothing to read: make the slot's position the committed offset.
-        snapshot = (async function* () {
-          yield { kind: 'heartbeat', offset: { lsn: startLsn } } satisfies SourceMessage;
-        })();
+        const describeAll = async () => {
+          const schemas = [];
+          for (const id of ids)
+            schemas.push((await describeTable(catalog, types, id, await relationOidOf(catalog, id))).schema);
+          return schemas;
+        };
+        snapshot = startWithoutRows(options.snapshot.mode, describeAll, { lsn: startLsn });
       }
     }
 
@@ -195,6 +225,7 @@ async function openStream(
       types,
       database,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
+      accepts: (id) => isSignal(id) || captured(id),
       logger,
     });
     let streaming = false;
@@ -208,7 +239,7 @@ async function openStream(
         // The exported snapshot (and the connection that made the slot) are done.
         await endSnapshotClients();
       }
-      if (signal.aborted) return;
+      if (signal.aborted || !streams(options.snapshot.mode)) return;
       streaming = true;
       stream.start();
       // Streaming has begun: committing the start position marks the sidecar ready even when idle.
@@ -224,6 +255,7 @@ async function openStream(
         if (!inSnapshot && streaming) await stream.acknowledge(lsn);
       },
       close: closeAll,
+      ...(signalTable ? { incremental: pgIncrementalSource(catalog, types, signalTable) } : {}),
       lagBytes: async () => {
         const { rows } = await catalog.query<{ lag: string | null }>(
           'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::text AS lag FROM pg_replication_slots WHERE slot_name = $1',
@@ -270,6 +302,7 @@ function snapshotOf(
       }),
       logger: options.logger,
       ...(options.onSnapshotRows ? { onRows: options.onSnapshotRows } : {}),
+      ...(options.onSnapshotTables ? { onTables: options.onSnapshotTables } : {}),
     });
     await reader.query('COMMIT').catch(() => {});
   })();

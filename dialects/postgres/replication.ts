@@ -66,6 +66,11 @@ export interface ReplicationOptions {
   types: PgTypeResolver;
   database: string;
   heartbeatIntervalMs: number;
+  /**
+   * Which relations are captured: a publication of whole schemas also
+   * streams tables the globs leave out, and this drops them.
+   */
+  accepts?: (id: TableId) => boolean;
   logger: Logger;
   queueCapacity?: number;
 }
@@ -82,6 +87,8 @@ export class PgReplicationStream {
   private readonly options: ReplicationOptions;
   private readonly service: LogicalReplicationService;
   private readonly tables = new Map<number, PgTable>();
+  /** Relations announced but not captured: their changes are skipped. */
+  private readonly ignored = new Set<number>();
   /** The highest offset LSN whose Kafka transaction committed. */
   private committedLsn: bigint;
   /** The highest offset LSN handed to the pipeline (commits and heartbeats). */
@@ -231,6 +238,7 @@ export class PgReplicationStream {
 
   private async onMessage(lsn: string, message: PgoutputMessage): Promise<void> {
     const { queue } = this;
+    if ('relation' in message && this.ignored.has(message.relation.relationOid)) return;
     switch (message.tag) {
       case 'begin':
         this.inTransaction = true;
@@ -254,6 +262,12 @@ export class PgReplicationStream {
         return;
       case 'relation': {
         const id: TableId = { schema: message.schema, table: message.name };
+        if (this.options.accepts && !this.options.accepts(id)) {
+          this.ignored.add(message.relationOid);
+          this.tables.delete(message.relationOid);
+          return;
+        }
+        this.ignored.delete(message.relationOid);
         const table = await describeTable(
           this.options.catalog,
           this.options.types,
@@ -305,6 +319,7 @@ export class PgReplicationStream {
       }
       case 'truncate':
         for (const relation of message.relations) {
+          if (this.ignored.has(relation.relationOid)) continue;
           const table = this.table(relation.relationOid);
           await queue.push({ kind: 'truncate', table: table.id, source: this.source(table, lsn) });
         }

@@ -168,6 +168,18 @@ export class SchemaRegistryClient {
     }
   }
 
+  /** The schema registered under `id`, parsed. */
+  async schemaById(id: number): Promise<unknown> {
+    try {
+      const body = (await this.#get(`/schemas/ids/${id}`)) as { schema?: unknown } | null;
+      if (typeof body?.schema !== 'string')
+        throw Object.assign(new Error(`no schema ${id}`), { status: 404 });
+      return JSON.parse(body.schema) as unknown;
+    } catch (error) {
+      throw registryError(error, { url: this.url, user: this.#user });
+    }
+  }
+
   async #globalCompatibility(): Promise<string | null> {
     return this.#compatibility('/config').catch(() => null);
   }

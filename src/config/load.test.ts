@@ -82,7 +82,14 @@ describe('defaults', () => {
     const config = loadConfig({ file: yamlFile(minimalYaml), env: {} });
     assert.deepEqual(config.source.tables, { include: ['public.*'], exclude: [] });
     assert.equal(config.source.replicaIdentity, 'full');
-    assert.deepEqual(config.source.snapshot, { mode: 'initial', chunkSize: 10000 });
+    assert.deepEqual(config.source.snapshot, {
+      mode: 'initial',
+      chunkSize: 10000,
+      incrementalChunkSize: 1024,
+    });
+    assert.deepEqual(config.source.signal, { enabled: true, table: 'public.tributary_signals' });
+    assert.equal(config.source.captureNewTables, true);
+    assert.deepEqual(config.columns, { exclude: [], mask: [] });
     assert.equal(config.source.heartbeatIntervalMs, 10000);
     assert.equal(config.source.password, 'tributary');
     assert.equal(config.kafka.clientId, 'tributary-shop');
@@ -134,6 +141,7 @@ describe('defaults', () => {
       TRIBUTARY_SOURCE__URL: 'mariadb://u:p@h:3306/inventory',
     };
     assert.deepEqual(loadConfig({ env }).source.tables.include, ['inventory.*']);
+    assert.equal(loadConfig({ env }).source.signal.table, 'inventory.tributary_signals');
     const error = configError(() =>
       loadConfig({ env: { ...env, TRIBUTARY_SOURCE__URL: 'mysql://u:p@h:3306' } }),
     );
@@ -362,6 +370,21 @@ log: { format: xml }
     assert.match(bad.message, /TRIBUTARY_KAFKA__SASL: kafka\.sasl\.mechanism: expected one of `plain`/);
     assert.match(bad.message, /registry\.password: basic auth needs both/);
     assert.doesNotMatch(bad.message, /hunter2/);
+  });
+
+  it('checks column filters: schema.table.column globs, and exactly one of hash and replacement', () => {
+    const bad = configError(() =>
+      loadConfig({
+        env: {
+          ...minimalEnv,
+          TRIBUTARY_COLUMNS__EXCLUDE: 'users.email',
+          TRIBUTARY_COLUMNS__MASK:
+            '[{"columns": ["public.users.ssn"], "hash": {"salt": "s"}, "replacement": "x"}]',
+        },
+      }),
+    );
+    assert.match(bad.message, /columns\.exclude\[0\]: expected `schema\.table\.column` globs/);
+    assert.match(bad.message, /columns\.mask\[0\]: set exactly one of `hash` and `replacement`/);
   });
 
   it('reports invalid YAML with its line and without quoting the file', () => {

@@ -78,6 +78,12 @@ const sourceSchema = z
       .prefault({}),
     /** Postgres: `full` sets REPLICA IDENTITY FULL on captured tables at start; `keep` leaves them. */
     replicaIdentity: z.enum(['full', 'keep']).default('full'),
+    /**
+     * Postgres: publish whole schemas (FOR TABLES IN SCHEMA) or all tables, so
+     * tables created while streaming are captured from their first row. Needs
+     * a superuser to create the publication; falls back with a warning.
+     */
+    captureNewTables: z.boolean().default(true),
     /** Postgres replication slot. Default `tributary_<name>`. */
     slot: pgIdentifier.optional(),
     /** Postgres publication. Default `tributary_<name>`. */
@@ -86,8 +92,22 @@ const sourceSchema = z
     serverId: z.int().min(1).max(4294967295).optional(),
     snapshot: z
       .strictObject({
-        mode: z.enum(['initial', 'never']).default('initial'),
+        /** Debezium's snapshot modes: see src/core/snapshot-mode.ts. */
+        mode: z.enum(['initial', 'never', 'when_needed', 'initial_only', 'no_data']).default('initial'),
         chunkSize: z.int().min(1).default(10000),
+        /** Rows per chunk of an incremental snapshot (`tributary snapshot`), read between two watermarks. */
+        incrementalChunkSize: z.int().min(1).default(1024),
+      })
+      .prefault({}),
+    /**
+     * Debezium's signal table: `execute-snapshot` rows start incremental
+     * snapshots, and their watermarks are written there. Created if missing.
+     * Default `public.tributary_signals` (postgres) or `<database of the URL>.tributary_signals`.
+     */
+    signal: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        table: tableName.optional(),
       })
       .prefault({}),
     /** 0 turns heartbeats off. */
@@ -292,6 +312,32 @@ const logSchema = z
   })
   .prefault({});
 
+const columnGlob = z.string().regex(/^[^.\s]+\.[^.\s]+\.[^.\s]+$/, {
+  error: 'expected `schema.table.column` globs (MySQL: `database.table.column`), e.g. `public.users.email`',
+});
+
+/** Column filters, applied to snapshot and stream alike (Debezium's column.exclude.list and column.mask.*). */
+const columnsSchema = z
+  .strictObject({
+    /** Columns left out of events and registered schemas, e.g. PII. */
+    exclude: z.array(columnGlob).default([]),
+    /** Columns whose values are replaced: by a salted SHA-256 (hex), or by a fixed text. */
+    mask: z
+      .array(
+        z
+          .strictObject({
+            columns: z.array(columnGlob).min(1),
+            hash: z.strictObject({ salt: z.string().min(1) }).optional(),
+            replacement: z.string().optional(),
+          })
+          .refine((rule) => (rule.hash === undefined) !== (rule.replacement === undefined), {
+            error: 'set exactly one of `hash` and `replacement`',
+          }),
+      )
+      .default([]),
+  })
+  .prefault({});
+
 /** The configuration as written (file plus env), before derived defaults. */
 export const configObjectSchema = z.strictObject({
   /** Connector name: slot, publication, transactional.id, offsets key. */
@@ -303,6 +349,7 @@ export const configObjectSchema = z.strictObject({
   kafka: kafkaSchema.prefault({} as z.input<typeof kafkaSchema>),
   registry: registrySchema.prefault({} as z.input<typeof registrySchema>),
   topics: topicsSchema,
+  columns: columnsSchema,
   batch: batchSchema,
   retry: retrySchema,
   errors: errorsSchema,
@@ -327,6 +374,12 @@ export const configSchema = configObjectSchema.transform((config) => {
         include: source.tables.include ?? [
           source.dialect === 'postgres' ? 'public.*' : `${urlDatabase(source.url) ?? '*'}.*`,
         ],
+      },
+      signal: {
+        ...source.signal,
+        table:
+          source.signal.table ??
+          `${source.dialect === 'postgres' ? 'public' : (urlDatabase(source.url) ?? 'tributary')}.tributary_signals`,
       },
       slot: source.slot ?? defaultSlot(config.name),
       publication: source.publication ?? defaultPublication(config.name),

@@ -25,6 +25,8 @@ export interface BeginMessage {
 export interface SchemaMessage {
   kind: 'schema';
   table: TableSchema;
+  /** Register the table's schemas (and create its topic) now, not at its first change. */
+  register?: boolean;
 }
 
 export type RowOp = 'c' | 'u' | 'd' | 'r';

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { SourceField, SourceMessage, SourceOffset } from './change-event.ts';
+import type { IncrementalSource } from './incremental-snapshot.ts';
 
 /** A problem `tributary check` (and `run`, before it starts) reports: what is wrong and how to fix it. */
 export interface CheckProblem {
@@ -43,6 +44,8 @@ export interface Dialect {
   open(options: OpenOptions): Promise<ChangeStream>;
   /** What `tributary status` shows of the source beside a committed offset: server position, lag, slot. */
   describe(offset: SourceOffset | null): Promise<Record<string, unknown>>;
+  /** Inserts a row into the signal table (e.g. Debezium's `execute-snapshot`), when the dialect has one. */
+  sendSignal?(row: { id: string; type: string; data: string | null }): Promise<void>;
 }
 
 export interface ChangeStream extends AsyncIterable<SourceMessage> {
@@ -51,6 +54,8 @@ export interface ChangeStream extends AsyncIterable<SourceMessage> {
   close(): Promise<void>;
   /** Bytes of source log written after the last acknowledged position, when the source can tell. */
   lagBytes?(): Promise<number | null>;
+  /** Incremental snapshots through the source's signal table, when it has one. */
+  incremental?: IncrementalSource;
 }
 
 export interface DialectContext {

@@ -362,6 +362,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       case 'schema':
         schemas.set(tableKey(message.table.id), message.table);
         encoders.delete(tableKey(message.table.id));
+        if (message.register) await encoderFor(tableKey(message.table.id));
         return;
       case 'begin':
         inSourceTx = true;

@@ -51,6 +51,8 @@ export interface SnapshotOptions<NativeRow> {
   sourceFor(table: TableSchema, snapshot: SnapshotMarker): Record<string, unknown>;
   logger: Logger;
   onRows?: (table: string, rows: number) => void;
+  /** Called with the number of tables to read and of those read, at the start and after each table. */
+  onTables?: (total: number, completed: number) => void;
 }
 
 /**
@@ -73,6 +75,8 @@ export async function* snapshotMessages<NativeRow>(
     { tables: pending.length, skipped: completed.size },
     'snapshot step 1/3: tables to read determined',
   );
+  const plannedTotal = completed.size + pending.length;
+  options.onTables?.(plannedTotal, completed.size);
 
   for (let t = 0; t < pending.length; t++) {
     const table = pending[t]!;
@@ -133,6 +137,7 @@ export async function* snapshotMessages<NativeRow>(
     }
     if (held) yield* emit(held, true);
     completed.add(key);
+    options.onTables?.(plannedTotal, completed.size);
     logger.info(
       { table: key, rows: rowsRead, seconds: (Date.now() - tableStarted) / 1000 },
       'snapshot: table read',

@@ -3,6 +3,9 @@ import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type SASLOptions } 
 import type { Logger } from 'pino';
 import type { KafkaConfig } from '../config/schema.ts';
 import { tlsOptions } from '../core/tls.ts';
+import { silenceKafkaJsNegativeTimeoutWarning } from './negative-timeout.ts';
+
+silenceKafkaJsNegativeTimeoutWarning();
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',

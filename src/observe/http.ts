@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Metrics } from './metrics.ts';
 
 export interface Health {
@@ -16,10 +16,14 @@ export async function startHttpServer(options: {
   port: number;
   metrics: Metrics;
   health: Health;
+  /** More endpoints, keyed `METHOD /path` (e.g. `POST /snapshots`). */
+  routes?: Record<string, (request: IncomingMessage, response: ServerResponse) => void>;
 }): Promise<Server> {
   const { metrics, health } = options;
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
+    const route = options.routes?.[`${request.method} ${path}`];
+    if (route) return route(request, response);
     const answer = (ok: boolean, reason?: string) => {
       response.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' });
       response.end(ok ? 'ok\n' : `not ready${reason ? `: ${reason}` : ''}\n`);

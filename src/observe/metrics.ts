@@ -47,6 +47,12 @@ export class Metrics {
     labelNames: ['table'],
     registers: [this.registry],
   });
+  readonly snapshotTables = new Gauge({
+    name: 'tributary_snapshot_tables',
+    help: 'Tables the running (or last) snapshot reads: total, and completed',
+    labelNames: ['state'],
+    registers: [this.registry],
+  });
   readonly streaming = new Gauge({
     name: 'tributary_streaming',
     help: '1 while streaming changes from the source log, 0 during a snapshot or a restart',
@@ -64,6 +70,11 @@ export class Metrics {
     labelNames: ['code'],
     registers: [this.registry],
   });
+
+  snapshotTablesProgress(total: number, completed: number): void {
+    this.snapshotTables.set({ state: 'total' }, total);
+    this.snapshotTables.set({ state: 'completed' }, completed);
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tributary_process_' });

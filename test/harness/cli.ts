@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { ConfigInput } from '../../src/config/schema.ts';
+import type { ConfigOverrides, ConnectorTestContext } from './connector-context.ts';
 
 export const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
@@ -49,4 +50,31 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Polls `probe` until it gives a value (errors count as not yet). */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The test context's configuration as a YAML file, for CLI commands. */
+export function contextConfigFile(ctx: ConnectorTestContext, overrides: ConfigOverrides = {}): string {
+  return configFile(ctx.configInput(overrides));
+}
+
+/** Waits until the instance serving HTTP on `port` is ready (streaming). */
+export function untilReady(port: number): Promise<true> {
+  return until('readiness', async () =>
+    (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200 ? true : undefined,
+  );
 }

@@ -229,8 +229,6 @@ export const sidecarKills: Scenario = {
 
 export const leaderKill: Scenario = {
   name: '3-broker cluster: the leader of the captured partitions killed mid-stream',
-  knownIssue:
-    'kafkajs 2.2.4 sendMessages retries per broker, not per partition: a partition whose leader moved is skipped (lost) or sent again (duplicated) inside a committed transaction; and a SIGTERM after the recovery logs "stopped cleanly", then exits 1 after 20 s',
   inject: async (run) => {
     await sleep(1_000 + jitter(run.timing));
     const admin = kafkaOf(run.stack.env).admin();

@@ -1,0 +1,4 @@
+import { columnFiltersSuite } from '../conformance/column-filters.ts';
+import { PgTestContext } from '../harness/pg-context.ts';
+
+columnFiltersSuite(() => PgTestContext.open());
