@@ -53,19 +53,43 @@ function topicNamePrefix(config: Config): string {
 /** Exactly what the connector needs: its topics, its offsets topic, its transactional id, idempotent writes. */
 export function requiredAcls(config: Config): RequiredAcl[] {
   const prefix = topicNamePrefix(config);
+  // Topics are created, written, and their max.message.bytes read (records too large are refused before sending).
+  const writtenTopic = ['Create', 'Write', 'Describe', 'DescribeConfigs'];
+  const elsewhere = (name: string) => !name.startsWith(prefix);
   return [
     {
       resource: 'topic',
       name: prefix,
       pattern: 'prefixed',
-      operations: ['Create', 'Write', 'Describe'],
+      operations: writtenTopic,
       reason: 'create and write the change topics',
     },
+    ...config.outbox
+      .map((outbox) => `${outbox.topicPrefix}.`)
+      .filter(elsewhere)
+      .map((name) => ({
+        resource: 'topic' as const,
+        name,
+        pattern: 'prefixed' as const,
+        operations: writtenTopic,
+        reason: 'create and write the outbox topics',
+      })),
+    ...(config.errors.tolerance === 'all' && elsewhere(config.errors.deadLetterTopic)
+      ? [
+          {
+            resource: 'topic' as const,
+            name: config.errors.deadLetterTopic,
+            pattern: 'literal' as const,
+            operations: writtenTopic,
+            reason: 'write the dead-letter topic',
+          },
+        ]
+      : []),
     {
       resource: 'topic',
       name: config.topics.offsets,
       pattern: 'literal',
-      operations: ['Create', 'Write', 'Read', 'Describe'],
+      operations: ['Create', 'Write', 'Read', 'Describe', 'DescribeConfigs'],
       reason: 'keep the committed positions',
     },
     {

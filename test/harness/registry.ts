@@ -1,5 +1,35 @@
 import assert from 'node:assert/strict';
-import { stackEnv } from './stack.ts';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { tlsOptions } from '../../src/core/tls.ts';
+import { stackEnv, stackRegistryOptions } from './stack.ts';
+
+/**
+ * One HTTP call to a registry: on the secured stack with its CA and the
+ * `tributary` user (fetch cannot be given a CA of its own).
+ */
+async function call(url: string, method: string, body?: unknown): Promise<{ status: number; text: string }> {
+  const options = stackRegistryOptions(stackEnv());
+  const secure = url.startsWith('https:');
+  const headers: Record<string, string> = { 'content-type': 'application/vnd.schemaregistry.v1+json' };
+  if (secure && options.username !== undefined) {
+    headers.authorization = `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`;
+  }
+  return new Promise((resolve, reject) => {
+    const request = (secure ? httpsRequest : httpRequest)(
+      url,
+      { method, headers, ...(secure ? tlsOptions(options.ssl ?? true) : {}) },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      },
+    );
+    request.on('error', reject);
+    request.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
 
 /** Calls the shared stack's schema registry REST API; asserts the call succeeded and returns its JSON body. */
 export async function registryRequest(method: string, path: string, body?: unknown): Promise<unknown> {
@@ -13,13 +43,8 @@ export async function registryRequestAt(
   path: string,
   body?: unknown,
 ): Promise<unknown> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path}: HTTP ${response.status} ${text}`);
+  const { status, text } = await call(`${baseUrl}${path}`, method, body);
+  assert.ok(status >= 200 && status < 300, `${method} ${path}: HTTP ${status} ${text}`);
   return JSON.parse(text) as unknown;
 }
 
@@ -45,11 +70,12 @@ export async function schemaById(schemaId: number): Promise<unknown> {
 
 /** The fields of the row record in the latest value schema of a topic: name → Avro type. */
 export async function latestValueSchema(topic: string): Promise<Map<string, unknown>> {
-  const response = await fetch(
+  const response = await call(
     `${stackEnv().registryUrl}/subjects/${encodeURIComponent(`${topic}-value`)}/versions/latest`,
+    'GET',
   );
   assert.equal(response.status, 200, `the registry has no ${topic}-value subject`);
-  const envelope = JSON.parse(((await response.json()) as { schema: string }).schema) as {
+  const envelope = JSON.parse((JSON.parse(response.text) as { schema: string }).schema) as {
     fields: Array<{ name: string; type: unknown }>;
   };
   const before = envelope.fields.find((f) => f.name === 'before')!.type as unknown[];
