@@ -14,8 +14,8 @@ test('the ACLs a connector needs, as kafka-acls commands', () => {
   assert.deepEqual(
     requiredAcls(config).map((acl) => aclCommand(acl, 'svc')),
     [
-      "kafka-acls --add --allow-principal 'User:svc' --operation Create --operation Write --operation Describe --topic 'shop.' --resource-pattern-type prefixed",
-      "kafka-acls --add --allow-principal 'User:svc' --operation Create --operation Write --operation Read --operation Describe --topic 'tributary-offsets-shop'",
+      "kafka-acls --add --allow-principal 'User:svc' --operation Create --operation Write --operation Describe --operation DescribeConfigs --topic 'shop.' --resource-pattern-type prefixed",
+      "kafka-acls --add --allow-principal 'User:svc' --operation Create --operation Write --operation Read --operation Describe --operation DescribeConfigs --topic 'tributary-offsets-shop'",
       "kafka-acls --add --allow-principal 'User:svc' --operation Read --group 'tributary-reader-' --resource-pattern-type prefixed",
       "kafka-acls --add --allow-principal 'User:svc' --operation Write --operation Describe --transactional-id 'tributary-shop'",
       "kafka-acls --add --allow-principal 'User:svc' --operation IdempotentWrite --cluster",
@@ -42,4 +42,24 @@ test('an authorization failure inside kafkajs errors names the broker, the user 
     /^add the ACL: kafka-acls --add .*--topic 'shop\.' --resource-pattern-type prefixed; /,
   );
   assert.equal(kafkaAccessError(new Error('not kafka'), config), undefined);
+});
+
+test('outbox topics and a dead-letter topic outside the topic prefix get ACLs of their own', () => {
+  const withExtras = configSchema.parse({
+    name: 'shop',
+    source: { dialect: 'postgres', url: 'postgres://u:p@db/shop' },
+    kafka: { brokers: ['k1:9093'] },
+    registry: { url: 'http://r' },
+    errors: { tolerance: 'all', deadLetterTopic: 'dead-letters' },
+    outbox: [{ table: 'public.outbox' }],
+  });
+  const topics = requiredAcls(withExtras)
+    .filter((acl) => acl.resource === 'topic')
+    .map((acl) => `${acl.name} ${acl.pattern}`);
+  assert.deepEqual(topics, [
+    'shop. prefixed',
+    'outbox.event. prefixed',
+    'dead-letters literal',
+    'tributary-offsets-shop literal',
+  ]);
 });
