@@ -120,6 +120,8 @@ export function incrementalSnapshotSuite(open: () => Promise<ConnectorTestContex
     child.kill('SIGKILL');
     await exitOf(child);
     child = ctx.spawn(overrides);
+    // Ready before it is stopped: a SIGTERM while it still starts would end it before its handler exists.
+    await untilReady(port);
     await events.waitFor(
       () => incremental(events).some((e) => Number(e.key!.id) === 250),
       120_000,
