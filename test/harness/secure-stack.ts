@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const stackDir = process.env.SECURE_STACK_DIR ?? `${root}.stack-secure`;
 
-execFileSync('flock', [`${stackDir}.lock`, 'bash', `${root}scripts/stack.sh`, 'up'], {
+// -o: the servers `up` starts must not inherit the lock, or it stays held as
+// long as they run and the next test file waits on it forever.
+execFileSync('flock', ['-o', `${stackDir}.lock`, 'bash', `${root}scripts/stack.sh`, 'up'], {
   env: { ...process.env, STACK_SECURE: '1', STACK_DIR: stackDir },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
