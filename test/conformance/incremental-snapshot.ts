@@ -77,10 +77,26 @@ export function incrementalSnapshotSuite(open: () => Promise<ConnectorTestContex
 
     assert.ok(writes > 50, `the writer kept writing during the snapshot (${writes} writes)`);
     const reads = incremental(events);
-    assert.ok(reads.length > 1000, `most rows were read again (${reads.length})`);
-    assert.equal(new Set(reads.map((e) => Number(e.key!.id))).size, reads.length, 'each key is read once');
+    const readIds = new Set(reads.map((e) => Number(e.key!.id)));
+    assert.equal(readIds.size, reads.length, 'each key is read once');
     const rows = await ctx.sql<{ id: number; v: number }>('SELECT id, v FROM items ORDER BY id');
     const table = new Map(rows.map((r) => [Number(r.id), Number(r.v)]));
+    // A row that changed while its chunk was open is left to the stream (its
+    // newer version wins), so how many are read again depends on the writer's
+    // pace; every row still in the table is either read again or streamed.
+    const streamed = new Set(
+      events
+        .changes()
+        .filter((e) => e.value.op !== 'r')
+        .map((e) => Number(e.key!.id)),
+    );
+    assert.ok(reads.length > 100, `rows were read again (${reads.length})`);
+    for (const id of table.keys()) {
+      assert.ok(
+        readIds.has(id) || streamed.has(id) || id === 0,
+        `key ${id} was neither read again nor streamed`,
+      );
+    }
     assert.deepEqual(finalState(events.events), table, 'the final state per key equals the table');
     const latest = new Map<number, number>();
     for (const e of events.changes()) {
