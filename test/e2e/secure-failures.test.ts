@@ -232,7 +232,7 @@ test('a missing Kafka ACL on the topics stops the run with the ACL to add', asyn
   assert.match(
     failure.fix ?? '',
     new RegExp(
-      `kafka-acls --add --allow-principal 'User:tributary' --operation Create --operation Write --operation Describe --topic '${ctx.name}\\.' --resource-pattern-type prefixed`,
+      `kafka-acls --add --allow-principal 'User:tributary' --operation Create --operation Write --operation Describe --operation DescribeConfigs --topic '${ctx.name}\\.' --resource-pattern-type prefixed`,
     ),
   );
 });
