@@ -75,6 +75,10 @@ ensure_packages() {
   [ -n "$(pg_bindir)" ] || missing+=(postgresql)
   command -v mariadbd >/dev/null || missing+=(mariadb-server)
   command -v curl >/dev/null || missing+=(curl)
+  # The secured stack's certificates, and the status page test's browser.
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v flock >/dev/null || missing+=(util-linux)
+  command -v chromium >/dev/null || missing+=(chromium)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     die "missing packages: ${missing[*]}. Install them (sudo apt-get install ${missing[*]}) and run again."
