@@ -89,30 +89,41 @@ ensure_packages() {
 }
 
 # Resolve the Java servers through Maven (Maven Central or the local cache).
-ensure_kafka_jars() {
-  local dir=$CACHE_DIR/kafka/libs
-  [ -f "$dir/.version" ] && [ "$(cat "$dir/.version")" = "$KAFKA_VERSION" ] && return 0
-  log "resolving Kafka $KAFKA_VERSION from Maven"
-  rm -rf "$dir"
+# Several stacks may share one cache dir and start at once (the fault tests
+# do): resolving is serialised by a lock, and each server is unpacked beside
+# its final place and moved there whole, so no stack ever starts from a
+# half-written directory. The lock is held in a subshell only: the servers
+# started later must not inherit it.
+resolve_once() {
+  local what=$1 dir=$2 version=$3 fn=$4
+  installed "$dir" "$version" && return 0
   mkdir -p "$CACHE_DIR"
-  mvn -q -B -f "$POM" dependency:copy-dependencies -DoutputDirectory="$dir" >"$CACHE_DIR/maven.log" 2>&1 ||
-    die "Maven could not resolve Kafka (see $CACHE_DIR/maven.log)"
-  echo "$KAFKA_VERSION" >"$dir/.version"
+  (
+    flock 9
+    installed "$dir" "$version" && exit 0
+    log "resolving $what $version from Maven"
+    local tmp="$dir.partial"
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    "$fn" "$tmp" >"$CACHE_DIR/maven.log" 2>&1 || die "Maven could not resolve $what (see $CACHE_DIR/maven.log)"
+    echo "$version" >"$tmp/.version"
+    rm -rf "$dir"
+    mv "$tmp" "$dir"
+  ) 9>"$CACHE_DIR/.resolve.lock"
 }
 
-ensure_registry_jars() {
-  local dir=$CACHE_DIR/registry/app
-  [ -f "$dir/.version" ] && [ "$(cat "$dir/.version")" = "$APICURIO_VERSION" ] && return 0
-  log "resolving Apicurio Registry $APICURIO_VERSION from Maven"
-  rm -rf "$dir" && mkdir -p "$dir"
+installed() { [ -f "$1/.version" ] && [ "$(cat "$1/.version")" = "$2" ]; }
+
+copy_kafka_jars() { mvn -q -B -f "$POM" dependency:copy-dependencies -DoutputDirectory="$1"; }
+
+copy_registry_app() {
   mvn -q -B -f "$POM" dependency:copy \
-    -Dartifact="io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all" \
-    -DoutputDirectory="$dir" >"$CACHE_DIR/maven.log" 2>&1 ||
-    die "Maven could not resolve Apicurio Registry (see $CACHE_DIR/maven.log)"
-  tar -xzf "$dir"/apicurio-registry-app-*-all.tar.gz -C "$dir"
-  rm -f "$dir"/apicurio-registry-app-*-all.tar.gz
-  echo "$APICURIO_VERSION" >"$dir/.version"
+    -Dartifact="io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all" -DoutputDirectory="$1" &&
+    tar -xzf "$1"/apicurio-registry-app-*-all.tar.gz -C "$1" &&
+    rm -f "$1"/apicurio-registry-app-*-all.tar.gz
 }
+
+ensure_kafka_jars() { resolve_once Kafka "$CACHE_DIR/kafka/libs" "$KAFKA_VERSION" copy_kafka_jars; }
+ensure_registry_jars() { resolve_once "Apicurio Registry" "$CACHE_DIR/registry/app" "$APICURIO_VERSION" copy_registry_app; }
 
 # --- process bookkeeping ----------------------------------------------------
 
