@@ -114,18 +114,18 @@ export class SchemaRegistryClient {
 
   /** The client registers named schemas only; a primitive or union one (an outbox key or payload) goes straight to the API. */
   async #registerUnnamed(subject: string, schemaJson: string): Promise<number> {
-    const response = await fetch(`${this.url}/subjects/${encodeURIComponent(subject)}/versions`, {
+    const response = await this.#request(`/subjects/${encodeURIComponent(subject)}/versions`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/vnd.schemaregistry.v1+json',
-        ...(this.#authorization ? { authorization: this.#authorization } : {}),
-      },
       body: JSON.stringify({ schema: schemaJson }),
-      signal: AbortSignal.timeout(this.#timeoutMs),
     });
-    const body = (await response.json().catch(() => ({}))) as { id?: unknown; message?: unknown };
-    if (!response.ok || typeof body.id !== 'number') {
-      throw Object.assign(new Error(String(body.message ?? response.statusText)), {
+    let body: { id?: unknown; message?: unknown } = {};
+    try {
+      body = JSON.parse(response.text) as typeof body;
+    } catch {
+      // not JSON: the status says what went wrong
+    }
+    if (response.status < 200 || response.status >= 300 || typeof body.id !== 'number') {
+      throw Object.assign(new Error(String(body.message ?? `HTTP ${response.status}`)), {
         status: response.status,
       });
     }
@@ -214,17 +214,20 @@ export class SchemaRegistryClient {
     }
   }
 
-  /** GET over the client's agent (fetch cannot take TLS settings per connection). */
-  #request(path: string): Promise<{ status: number; text: string }> {
+  /** A request over the client's agent, so it uses the registry's TLS settings (fetch cannot take them per connection). */
+  #request(path: string, post?: { method: 'POST'; body: string }): Promise<{ status: number; text: string }> {
     const url = new URL(`${this.url}${path}`);
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const method = post?.method ?? 'GET';
     return new Promise((resolve, reject) => {
       const outgoing = request(
         url,
         {
+          method,
           agent: this.#agent,
           headers: {
             accept: 'application/vnd.schemaregistry.v1+json, application/json',
+            ...(post ? { 'content-type': 'application/vnd.schemaregistry.v1+json' } : {}),
             ...(this.#authorization ? { authorization: this.#authorization } : {}),
           },
           timeout: this.#timeoutMs,
@@ -239,10 +242,10 @@ export class SchemaRegistryClient {
         },
       );
       outgoing.on('timeout', () =>
-        outgoing.destroy(Object.assign(new Error(`GET ${path} timed out`), { name: 'TimeoutError' })),
+        outgoing.destroy(Object.assign(new Error(`${method} ${path} timed out`), { name: 'TimeoutError' })),
       );
       outgoing.on('error', (error) => reject(new Error('fetch failed', { cause: error })));
-      outgoing.end();
+      outgoing.end(post?.body);
     });
   }
 

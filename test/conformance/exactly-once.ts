@@ -21,7 +21,7 @@ export function exactlyOnceSuite(open: () => Promise<ConnectorTestContext>): voi
     await using events = await EventCollector.open([ctx.topic('items')]);
     await events.waitFor(
       (seen) => seen.some((e) => e.value?.source.snapshot === 'last'),
-      180_000,
+      420_000,
       'the end of the snapshot',
     );
     const duringSnapshot = writer.transactions;

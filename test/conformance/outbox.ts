@@ -4,7 +4,7 @@ import { SchemaRegistryClient } from '../../src/avro/registry.ts';
 import { exitOf, type ConnectorTestContext } from '../harness/connector-context.ts';
 import { drainRaw } from '../harness/drain.ts';
 import { EventCollector, testKafka, watchUncommitted } from '../harness/kafka-events.ts';
-import { stackEnv } from '../harness/stack.ts';
+import { stackEnv, stackRegistryOptions } from '../harness/stack.ts';
 
 const ROWS = 30_000;
 
@@ -22,7 +22,7 @@ function outboxSettings(ctx: ConnectorTestContext) {
 
 /** A routed event as a consumer reads it: key and payload decoded through the registry, headers as text. */
 async function routedEvents(topic: string) {
-  const registry = new SchemaRegistryClient({ url: stackEnv().registryUrl });
+  const registry = new SchemaRegistryClient(stackRegistryOptions(stackEnv()));
   const events = [];
   for (const record of await drainRaw(topic)) {
     events.push({
@@ -35,6 +35,11 @@ async function routedEvents(topic: string) {
 }
 
 export function outboxSuite(open: () => Promise<ConnectorTestContext>): void {
+  outboxRoutingTest(open);
+  outboxAtomicityTest(open);
+}
+
+export function outboxRoutingTest(open: () => Promise<ConnectorTestContext>): void {
   test("outbox inserts reach the topics their route column names, with key, id and extra headers and payload; deletes and updates are ignored, and the table's own topic is not written", async () => {
     await using ctx = await open();
     await createOutbox(ctx);
@@ -68,7 +73,9 @@ export function outboxSuite(open: () => Promise<ConnectorTestContext>): void {
     assert.ok(!topics.includes(ctx.topic('outbox')), "the outbox table's own change topic is not created");
     await connector.stop();
   });
+}
 
+export function outboxAtomicityTest(open: () => Promise<ConnectorTestContext>): void {
   test('an outbox insert and a business-table update in one source transaction commit atomically, even when the sidecar dies mid-send', async (t) => {
     await using ctx = await open();
     await createOutbox(ctx);
