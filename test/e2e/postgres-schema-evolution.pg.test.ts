@@ -27,6 +27,17 @@ async function slotState(ctx: PgTestContext): Promise<SlotState> {
   return { activePid: rows[0]!.active_pid, confirmedFlushLsn: rows[0]!.confirmed_flush_lsn };
 }
 
+/** The pid of the walsender streaming from the connector's slot, once it streams. */
+async function activeWalsender(ctx: PgTestContext): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { activePid } = await slotState(ctx);
+    if (activePid) return activePid;
+    assert.ok(Date.now() < deadline, 'the connector streams from its slot within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function currentLsn(ctx: PgTestContext): Promise<bigint> {
   const { rows } = await ctx.db.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
   return lsnToBigInt(rows[0]!.lsn);
@@ -67,8 +78,8 @@ test('add, drop, rename and retype columns while streaming: each event carries t
   const run = outcome(connector);
   await using events = await EventCollector.open([topic]);
   await events.waitFor((seen) => seen.length >= 1, 60_000, 'the snapshot');
-  const walsender = (await slotState(ctx)).activePid;
-  assert.ok(walsender, 'the connector streams from its slot');
+  // The snapshot's events are in Kafka a moment before streaming starts.
+  const walsender = await activeWalsender(ctx);
 
   // Each DDL is followed at once by a change that needs it; the connector keeps running.
   await ctx.db.query(`ALTER TABLE items ADD COLUMN note text`);
