@@ -1,0 +1,55 @@
+import type { Admin } from 'kafkajs';
+import { testKafka } from '../../test/harness/kafka-events.ts';
+
+/**
+ * Topic end offsets (log end: records plus commit markers, whether their
+ * transaction is committed yet or not) through one admin connection. A
+ * topic that does not exist yet ends at 0.
+ */
+export class EndOffsets implements AsyncDisposable {
+  readonly admin: Admin;
+
+  private constructor(admin: Admin) {
+    this.admin = admin;
+  }
+
+  static async open(): Promise<EndOffsets> {
+    // No retries: a topic the sidecar has not created yet must answer at once, not after backoffs.
+    const admin = testKafka().admin({ retry: { retries: 0 } });
+    await admin.connect();
+    return new EndOffsets(admin);
+  }
+
+  async end(topic: string): Promise<number> {
+    try {
+      const partitions = await this.admin.fetchTopicOffsets(topic);
+      return partitions.reduce((sum, p) => sum + Number(p.high), 0);
+    } catch {
+      return 0;
+    }
+  }
+
+  /** The ends of many topics, a bounded number of requests at a time. */
+  async ends(topics: string[], concurrency = 50): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    let next = 0;
+    const worker = async () => {
+      while (next < topics.length) {
+        const topic = topics[next++]!;
+        out.set(topic, await this.end(topic));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, topics.length) }, worker));
+    return out;
+  }
+
+  /** Deletes the topics whose names contain `name` (a connector's data, offsets and transaction topics). */
+  async deleteTopicsOf(name: string): Promise<void> {
+    const topics = (await this.admin.listTopics()).filter((topic) => topic.includes(name));
+    if (topics.length > 0) await this.admin.deleteTopics({ topics, timeout: 60_000 });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.admin.disconnect();
+  }
+}
