@@ -29,7 +29,9 @@ function selectedScenarios(options: BenchOptions): Scenario[] {
   if (!options.scenarios) return SCENARIOS;
   const unknown = options.scenarios.filter((name) => !SCENARIOS.some((s) => s.name === name));
   if (unknown.length > 0) {
-    throw new Error(`unknown scenario ${unknown.join(', ')}; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    throw new Error(
+      `unknown scenario ${unknown.join(', ')}; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`,
+    );
   }
   return SCENARIOS.filter((s) => options.scenarios!.includes(s.name));
 }
@@ -42,15 +44,36 @@ function gitCommit(): string {
   }
 }
 
-async function runDialect(dialect: Dialect, scenarios: Scenario[], options: BenchOptions): Promise<ScenarioResult[]> {
+function notRun(scenario: Scenario, dialect: Dialect, why: string): ScenarioResult {
+  return {
+    scenario: scenario.name,
+    dialect,
+    ok: true,
+    figure: null,
+    unit: '',
+    count: 0,
+    baselines: [],
+    skipped: [why],
+  };
+}
+
+async function runDialect(
+  dialect: Dialect,
+  scenarios: Scenario[],
+  options: BenchOptions,
+): Promise<ScenarioResult[]> {
   await using offsets = await EndOffsets.open();
   const bench: BenchRun = { dialect, options, offsets };
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
-    process.stderr.write(`${dialect} ${scenario.name}: ${scenario.description}\n`);
     let result: ScenarioResult;
     try {
-      result = await scenario.run(bench);
+      if (options.quick && scenario.fullRunOnly && !options.scenarios) {
+        result = notRun(scenario, dialect, '--quick; name it with --scenario to run it');
+      } else {
+        process.stderr.write(`${dialect} ${scenario.name}: ${scenario.description}\n`);
+        result = await scenario.run(bench);
+      }
     } catch (error) {
       result = {
         scenario: scenario.name,

@@ -36,7 +36,8 @@ export async function timed(
       child.once('error', reject);
       child.once('exit', (exitCode, signal) => resolve(exitCode ?? signal ?? -1));
     });
-    if (code !== 0) throw new Error(`${command} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`);
+    if (code !== 0)
+      throw new Error(`${command} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`);
     return { seconds: (performance.now() - started) / 1000, stdout };
   } finally {
     if (devNull !== null) closeSync(devNull);
@@ -68,14 +69,31 @@ function mysqlArgs(url: string): string[] {
 }
 
 /** Reads the whole table as text, client-side, to /dev/null: rows/s. */
-export async function rawTableRead(ctx: ConnectorTestContext, table: string, rows: number): Promise<BaselineFigure> {
+export async function rawTableRead(
+  ctx: ConnectorTestContext,
+  table: string,
+  rows: number,
+): Promise<BaselineFigure> {
   const select = `SELECT * FROM ${ctx.schema}.${table}`;
   const { tool, run } =
     ctx.dialect === 'postgres'
-      ? { tool: 'COPY TO STDOUT', run: () => timed(join(pgBinDir(), 'psql'), [ctx.url, '-X', '-q', '-c', `COPY (${select}) TO STDOUT`]) }
+      ? {
+          tool: 'COPY TO STDOUT',
+          run: () =>
+            timed(join(pgBinDir(), 'psql'), [ctx.url, '-X', '-q', '-c', `COPY (${select}) TO STDOUT`]),
+        }
       : {
           tool: 'mariadb --quick',
-          run: () => timed('mariadb', ['--no-defaults', ...mysqlArgs(ctx.url), '--batch', '--quick', '--skip-column-names', '-e', select]),
+          run: () =>
+            timed('mariadb', [
+              '--no-defaults',
+              ...mysqlArgs(ctx.url),
+              '--batch',
+              '--quick',
+              '--skip-column-names',
+              '-e',
+              select,
+            ]),
         };
   const { seconds } = await run();
   return { kind: 'source', tool, figure: rows / seconds, seconds, detail: { rows } };
@@ -91,7 +109,10 @@ export interface RawChangeStream {
   close(): Promise<void>;
 }
 
-export async function openRawChangeStream(ctx: ConnectorTestContext, table: string): Promise<RawChangeStream> {
+export async function openRawChangeStream(
+  ctx: ConnectorTestContext,
+  table: string,
+): Promise<RawChangeStream> {
   return ctx.dialect === 'postgres' ? openPgRecvlogical(ctx, table) : openMariadbBinlog(ctx);
 }
 
@@ -121,11 +142,20 @@ async function openPgRecvlogical(ctx: ConnectorTestContext, table: string): Prom
         '-f',
         '-',
       ]);
-      return { kind: 'source', tool: 'pg_recvlogical', figure: events / seconds, seconds, detail: { endLsn: lsn } };
+      return {
+        kind: 'source',
+        tool: 'pg_recvlogical',
+        figure: events / seconds,
+        seconds,
+        detail: { endLsn: lsn },
+      };
     },
     // A slot left behind holds WAL on the shared server.
     close: async () => {
-      await ctx.sql('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+      await ctx.sql(
+        'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1',
+        [slot],
+      );
     },
   };
 }

@@ -85,7 +85,9 @@ export interface LatencyLevel {
 }
 
 /** The scenario's figure over each baseline's (a higher figure is better for rates). */
-export function ratios(result: Pick<ScenarioResult, 'figure' | 'baselines'>): Partial<Record<BaselineKind, number>> {
+export function ratios(
+  result: Pick<ScenarioResult, 'figure' | 'baselines'>,
+): Partial<Record<BaselineKind, number>> {
   const out: Partial<Record<BaselineKind, number>> = {};
   if (result.figure === null) return out;
   for (const baseline of result.baselines) {

@@ -83,12 +83,16 @@ export class KeyTally {
     const repeated = ids(this.seen, firstId, (n) => n > 1);
     const repeatedTombstones = ids(this.tombstoned, firstId, (n) => n > 1);
     if (missing.count > 0) problems.push(`${missing.count} ids missing (e.g. ${missing.sample.join(', ')})`);
-    if (repeated.count > 0) problems.push(`${repeated.count} ids more than once (e.g. ${repeated.sample.join(', ')})`);
-    if (this.outside > 0) problems.push(`${this.outside} keys outside the ids (e.g. ${this.outsideSample.join(', ')})`);
+    if (repeated.count > 0)
+      problems.push(`${repeated.count} ids more than once (e.g. ${repeated.sample.join(', ')})`);
+    if (this.outside > 0)
+      problems.push(`${this.outside} keys outside the ids (e.g. ${this.outsideSample.join(', ')})`);
     if (this.unreadable > 0) problems.push(`${this.unreadable} keys not readable as an id`);
     const wantTombstones = this.expectation.tombstones ?? 0;
-    if (this.tombstones !== wantTombstones) problems.push(`${this.tombstones} tombstones, want ${wantTombstones}`);
-    if (repeatedTombstones.count > 0) problems.push(`${repeatedTombstones.count} ids with more than one tombstone`);
+    if (this.tombstones !== wantTombstones)
+      problems.push(`${this.tombstones} tombstones, want ${wantTombstones}`);
+    if (repeatedTombstones.count > 0)
+      problems.push(`${repeatedTombstones.count} ids with more than one tombstone`);
     return {
       topic: this.expectation.topic,
       events: this.events,
@@ -101,7 +105,11 @@ export class KeyTally {
 }
 
 /** How many counts match, and the first few ids that do. */
-function ids(counts: Uint8Array, firstId: number, match: (n: number) => boolean): { count: number; sample: number[] } {
+function ids(
+  counts: Uint8Array,
+  firstId: number,
+  match: (n: number) => boolean,
+): { count: number; sample: number[] } {
   let count = 0;
   const sample: number[] = [];
   counts.forEach((n, index) => {
@@ -169,7 +177,8 @@ export async function checkKeys(
   const pending = new Map<string, number>();
   for (const { topic } of expectations) {
     const partitions = await offsets.admin.fetchTopicOffsets(topic).catch(() => []);
-    for (const p of partitions) if (Number(p.high) > 0) pending.set(`${topic}:${p.partition}`, Number(p.high));
+    for (const p of partitions)
+      if (Number(p.high) > 0) pending.set(`${topic}:${p.partition}`, Number(p.high));
   }
   if (pending.size > 0) await readToEnds(pending, tallies, options);
   const topics = [...tallies.values()].map((t) => t.result());

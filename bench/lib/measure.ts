@@ -42,14 +42,22 @@ export async function sampleUntilWritten(options: {
     const usage = sidecar.usage();
     const now = performance.now();
     const previous = samples.at(-1);
-    samples.push({ t: sidecar.elapsed(now), end, rssKiB: usage?.rssKiB ?? 0, cpuSeconds: usage?.cpuSeconds ?? 0 });
+    samples.push({
+      t: sidecar.elapsed(now),
+      end,
+      rssKiB: usage?.rssKiB ?? 0,
+      cpuSeconds: usage?.cpuSeconds ?? 0,
+    });
     if (!previous || end !== previous.end) lastGrowth = now;
     const stable = samples.slice(-STABLE_SAMPLES);
     progress(label, `${end} / ${records} records`);
     // Past the records plus one marker, and not moving: written, and no transaction still adding.
-    if (end > records && stable.length === STABLE_SAMPLES && stable.every((s) => s.end === end)) return samples;
+    if (end > records && stable.length === STABLE_SAMPLES && stable.every((s) => s.end === end))
+      return samples;
     if (now - lastGrowth > STALL_MS) {
-      throw new Error(`stalled: ${topic} stayed at end offset ${end} for ${STALL_MS / 1000} s (want ${records} records)`);
+      throw new Error(
+        `stalled: ${topic} stayed at end offset ${end} for ${STALL_MS / 1000} s (want ${records} records)`,
+      );
     }
     await sleep(SAMPLE_MS);
   }
@@ -64,7 +72,14 @@ export async function sampleUntilWritten(options: {
  */
 export function phaseFigures(
   samples: Sample[],
-  options: { events: number; records: number; bytes: number; lastOffset: number; peakRssKiB: number; keysChecked: boolean },
+  options: {
+    events: number;
+    records: number;
+    bytes: number;
+    lastOffset: number;
+    peakRssKiB: number;
+    keysChecked: boolean;
+  },
 ): TributaryFigures & { commitSeen: boolean } {
   const committed = samples.find((s) => s.end >= options.lastOffset + 2);
   const done = committed ?? samples.at(-1);

@@ -53,5 +53,7 @@ async function load<T>(file: string, name: string): Promise<T | null> {
   return value as T;
 }
 
-export const loadDebezium = (): Promise<RunDebezium | null> => load<RunDebezium>('debezium.ts', 'runDebezium');
-export const loadLatency = (): Promise<MeasureLatency | null> => load<MeasureLatency>('latency.ts', 'measureLatency');
+export const loadDebezium = (): Promise<RunDebezium | null> =>
+  load<RunDebezium>('debezium.ts', 'runDebezium');
+export const loadLatency = (): Promise<MeasureLatency | null> =>
+  load<MeasureLatency>('latency.ts', 'measureLatency');

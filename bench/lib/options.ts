@@ -40,7 +40,8 @@ const FULL_TABLES = 1_000;
 function positiveInt(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text.replace(/[_,]/g, ''));
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not ${text}`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, not ${text}`);
   return value;
 }
 
@@ -69,7 +70,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Bench
   const quick = values.quick ?? false;
   const rows = positiveInt('--rows', values.rows ?? env.BENCH_ROWS) ?? (quick ? QUICK_ROWS : FULL_ROWS);
   if (rows < 100) throw new Error('--rows must be at least 100 (the backlogs commit 100-row transactions)');
-  const scenarios = values.scenario?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const scenarios = values.scenario
+    ?.flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
     dialects: dialect === 'both' ? ['postgres', 'mysql'] : [dialect as Dialect],
     quick,

@@ -47,23 +47,41 @@ export function markdown(info: RunInfo, results: ScenarioResult[]): string {
         `${cell(t?.startupSeconds, 1)} | ${cell(t?.peakRssMiB, 0)} | ${cell(t?.steadyRssMiB, 0)} | ${cell(t?.cpuSecondsPer1k, 3)} | ${keys.replace(/\|/g, '/')} |`,
     );
   }
-  const baselines = results.flatMap((r) => r.baselines.map((b) => ({ scenario: r.scenario, unit: r.unit, ...b })));
+  const baselines = results.flatMap((r) =>
+    r.baselines.map((b) => ({ scenario: r.scenario, unit: r.unit, ...b })),
+  );
   if (baselines.length > 0) {
-    lines.push('', '## Baselines', '', '| scenario | kind | tool | figure | unit | seconds | detail |', '| --- | --- | --- | ---: | --- | ---: | --- |');
+    lines.push(
+      '',
+      '## Baselines',
+      '',
+      '| scenario | kind | tool | figure | unit | seconds | detail |',
+      '| --- | --- | --- | ---: | --- | ---: | --- |',
+    );
     for (const b of baselines) {
       const detail = Object.entries(b.detail)
         .map(([key, value]) => `${key} ${value}`)
         .join(', ');
-      lines.push(`| ${b.scenario} | ${b.kind} | ${b.tool} | ${formatNumber(b.figure)} | ${b.unit} | ${cell(b.seconds)} | ${detail} |`);
+      lines.push(
+        `| ${b.scenario} | ${b.kind} | ${b.tool} | ${formatNumber(b.figure)} | ${b.unit} | ${cell(b.seconds)} | ${detail} |`,
+      );
     }
   }
   const notes = results.flatMap((r) => r.skipped.map((s) => `- ${r.scenario}: ${s}`));
   if (notes.length > 0) lines.push('', '## Not run', '', ...notes);
   const latency = results.flatMap((r) => r.latency ?? []);
   if (latency.length > 0) {
-    lines.push('', '## Latency (ms, commit to visible)', '', '| share of ceiling | rate/s | p50 | p95 | p99 | max | samples |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    lines.push(
+      '',
+      '## Latency (ms, commit to visible)',
+      '',
+      '| share of ceiling | rate/s | p50 | p95 | p99 | max | samples |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
     for (const l of latency) {
-      lines.push(`| ${Math.round(l.share * 100)}% | ${formatNumber(l.ratePerSecond)} | ${cell(l.p50, 1)} | ${cell(l.p95, 1)} | ${cell(l.p99, 1)} | ${cell(l.max, 1)} | ${l.samples} |`);
+      lines.push(
+        `| ${Math.round(l.share * 100)}% | ${formatNumber(l.ratePerSecond)} | ${cell(l.p50, 1)} | ${cell(l.p95, 1)} | ${cell(l.p99, 1)} | ${cell(l.max, 1)} | ${l.samples} |`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -39,6 +39,8 @@ export interface BenchRun {
 export interface Scenario {
   name: string;
   description: string;
+  /** Left out of --quick runs unless named with --scenario. */
+  fullRunOnly?: boolean;
   run(bench: BenchRun): Promise<ScenarioResult>;
 }
 
@@ -94,7 +96,13 @@ class Baselines {
       this.skipped.push('debezium: its key check failed');
       return;
     }
-    this.figures.push({ kind: 'debezium', tool: 'Debezium', figure: phase.rate, seconds: phase.seconds, detail: knobs });
+    this.figures.push({
+      kind: 'debezium',
+      tool: 'Debezium',
+      figure: phase.rate,
+      seconds: phase.seconds,
+      detail: knobs,
+    });
   }
 }
 
@@ -147,7 +155,11 @@ function debeziumRun(bench: BenchRun): Promise<DebeziumResult | string> {
   return bench.debezium;
 }
 
-async function debeziumBaseline(bench: BenchRun, baselines: Baselines, phase: 'snapshot' | 'drain'): Promise<PhaseFigures | undefined> {
+async function debeziumBaseline(
+  bench: BenchRun,
+  baselines: Baselines,
+  phase: 'snapshot' | 'drain',
+): Promise<PhaseFigures | undefined> {
   if (!bench.options.withDebezium) return undefined;
   const result = await debeziumRun(bench);
   if (typeof result === 'string') {
@@ -158,7 +170,12 @@ async function debeziumBaseline(bench: BenchRun, baselines: Baselines, phase: 's
   return result[phase];
 }
 
-async function snapshot(bench: BenchRun, name: string, columns: typeof NARROW, rows: number): Promise<ScenarioResult> {
+async function snapshot(
+  bench: BenchRun,
+  name: string,
+  columns: typeof NARROW,
+  rows: number,
+): Promise<ScenarioResult> {
   await using ctx = await openContext(bench);
   const label = `${bench.dialect} ${name}`;
   await ctx.sql(createTableSql(bench.dialect, TABLE, columns));
@@ -215,10 +232,17 @@ async function drain(
   return outcome(bench, name, 'events/s', tributary, baselines, debezium ? { debezium } : {});
 }
 
-function insertDrain(name: string, txRows: number, description: string, debezium = false): Scenario {
+function insertDrain(
+  name: string,
+  txRows: number,
+  description: string,
+  options: { debezium?: boolean; fullRunOnly?: boolean } = {},
+): Scenario {
+  const { debezium = false, fullRunOnly = false } = options;
   return {
     name,
     description,
+    fullRunOnly,
     run: async (bench) => {
       const rows = bench.options.rows;
       const result = await drain(bench, name, {
@@ -236,18 +260,33 @@ function insertDrain(name: string, txRows: number, description: string, debezium
 const LATENCY_SHARES = [0.25, 0.5, 0.9];
 
 async function latency(bench: BenchRun): Promise<ScenarioResult> {
-  const base = { scenario: 'latency', dialect: bench.dialect, unit: 'ms p99 at 50%', count: 0, baselines: [] };
+  const base = {
+    scenario: 'latency',
+    dialect: bench.dialect,
+    unit: 'ms p99 at 50%',
+    count: 0,
+    baselines: [],
+  };
   const measureLatency = await loadLatency();
   if (!measureLatency) return { ...base, ok: true, figure: null, skipped: ['bench/latency.ts is not there'] };
   const ceiling = bench.options.ceiling ?? bench.drainRate;
   if (!ceiling) {
-    return { ...base, ok: true, figure: null, skipped: ['no ceiling: run drain-insert-tx100 first or pass --ceiling'] };
+    return {
+      ...base,
+      ok: true,
+      figure: null,
+      skipped: ['no ceiling: run drain-insert-tx100 first or pass --ceiling'],
+    };
   }
   const levels = [];
   for (const share of LATENCY_SHARES) {
     const ratePerSecond = Math.round(ceiling * share);
     progress(`${bench.dialect} latency`, `${ratePerSecond} changes/s for ${bench.options.latencySeconds} s`);
-    const figures = await measureLatency({ dialect: bench.dialect, ratePerSecond, seconds: bench.options.latencySeconds });
+    const figures = await measureLatency({
+      dialect: bench.dialect,
+      ratePerSecond,
+      seconds: bench.options.latencySeconds,
+    });
     levels.push({ share, ratePerSecond, ...figures });
   }
   const half = levels.find((l) => l.share === 0.5)!;
@@ -298,14 +337,20 @@ export const SCENARIOS: Scenario[] = [
     description: 'many tables of 5 rows: seconds until /readyz and every row in Kafka',
     run: smallTables,
   },
-  insertDrain('drain-insert-tx100', 100, 'backlog of N inserts, 100 rows a source transaction', true),
+  insertDrain('drain-insert-tx100', 100, 'backlog of N inserts, 100 rows a source transaction', {
+    debezium: true,
+  }),
   {
     name: 'latency',
     description: 'commit-to-visible latency at 25/50/90% of the drain-insert-tx100 rate (bench/latency.ts)',
     run: latency,
   },
-  insertDrain('drain-insert-tx1', 1, 'backlog of N inserts, one row a source transaction'),
-  insertDrain('drain-insert-tx10k', 10_000, 'backlog of N inserts, 10,000 rows a source transaction'),
+  insertDrain('drain-insert-tx1', 1, 'backlog of N inserts, one row a source transaction', {
+    fullRunOnly: true,
+  }),
+  insertDrain('drain-insert-tx10k', 10_000, 'backlog of N inserts, 10,000 rows a source transaction', {
+    fullRunOnly: true,
+  }),
   {
     name: 'drain-update',
     description: 'backlog of N updates (every row once, full before images), 100 a transaction',

@@ -62,7 +62,9 @@ export class Sidecar {
   /** Throws when the process has exited (it must run until stop()). */
   assertRunning(): void {
     if (this.exit) {
-      throw new Error(`the sidecar exited (code ${this.exit.code ?? this.exit.signal}) before the run was complete`);
+      throw new Error(
+        `the sidecar exited (code ${this.exit.code ?? this.exit.signal}) before the run was complete`,
+      );
     }
   }
 
@@ -72,7 +74,9 @@ export class Sidecar {
 
   async ready(): Promise<boolean> {
     try {
-      const response = await fetch(`http://127.0.0.1:${this.port}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      const response = await fetch(`http://127.0.0.1:${this.port}/readyz`, {
+        signal: AbortSignal.timeout(2_000),
+      });
       await response.arrayBuffer();
       return response.status === 200;
     } catch {
@@ -86,7 +90,8 @@ export class Sidecar {
     for (;;) {
       this.assertRunning();
       if (await this.ready()) return this.elapsed();
-      if (performance.now() > deadline) throw new Error(`the sidecar was not ready within ${timeoutMs / 1000} s`);
+      if (performance.now() > deadline)
+        throw new Error(`the sidecar was not ready within ${timeoutMs / 1000} s`);
       await sleep(100);
     }
   }

@@ -4,6 +4,7 @@ import { MIB, type TributaryFigures } from './figures.ts';
 import { checkKeys, type KeyCheckResult, type KeyExpectation } from './key-check.ts';
 import { median, phaseFigures, sampleUntilWritten } from './measure.ts';
 import { progress } from './progress.ts';
+import { Metrics } from '../../src/observe/metrics.ts';
 import type { EndOffsets } from './offsets.ts';
 import { Sidecar, sleep } from './sidecar.ts';
 
@@ -11,15 +12,27 @@ import { Sidecar, sleep } from './sidecar.ts';
 export const STREAM_ONLY: ConfigOverrides = { source: { snapshot: { mode: 'no_data' } } };
 
 /**
- * Runs the sidecar until its position in the log is committed (/readyz),
- * then stops it: what a backlog committed afterwards is drained from.
+ * Runs the connector until its position in the log is committed (it
+ * streams), then stops it: what a backlog committed afterwards is drained
+ * from. Not measured, so it runs in this process (no second Node start).
  */
-export async function takeStreamPosition(ctx: ConnectorTestContext): Promise<void> {
-  const sidecar = await Sidecar.start(ctx, STREAM_ONLY);
+export async function takeStreamPosition(ctx: ConnectorTestContext, timeoutMs = 300_000): Promise<void> {
+  const metrics = new Metrics();
+  const connector = ctx.start(STREAM_ONLY, { metrics });
+  let failure: unknown = null;
+  connector.done.then(
+    () => (failure ??= new Error('the connector stopped before streaming')),
+    (error: unknown) => (failure = error),
+  );
   try {
-    await sidecar.waitReady();
+    const deadline = performance.now() + timeoutMs;
+    while ((await metrics.streaming.get()).values[0]?.value !== 1) {
+      if (failure) throw failure;
+      if (performance.now() > deadline) throw new Error('the connector did not start streaming');
+      await sleep(50);
+    }
   } finally {
-    await sidecar.stop();
+    await connector.stop().catch(() => {});
   }
 }
 
@@ -56,7 +69,9 @@ export async function runTributaryPhase(options: {
     keysChecked: keys.ok,
   });
   if (!figures.commitSeen) {
-    process.stderr.write(`  ${label}: the last commit was not seen while sampling; its time is the last sample's\n`);
+    process.stderr.write(
+      `  ${label}: the last commit was not seen while sampling; its time is the last sample's\n`,
+    );
   }
   const { commitSeen: _, ...plain } = figures;
   return { figures: plain, keys };
@@ -102,7 +117,10 @@ export async function runManyTables(options: {
         }
         if (waiting.size === 0) writtenAt = at;
       }
-      progress(label, `${expectations.length - waiting.size} / ${expectations.length} topics written${readyAt === null ? '' : ', ready'}`);
+      progress(
+        label,
+        `${expectations.length - waiting.size} / ${expectations.length} topics written${readyAt === null ? '' : ', ready'}`,
+      );
       if (readyAt !== null && waiting.size === 0) cpuAtDone = sidecar.usage()?.cpuSeconds ?? 0;
       else await sleep(100);
     }

@@ -27,7 +27,11 @@ export const NARROW: Column[] = [
   ID,
   { name: 'name', type: both('varchar(40) NOT NULL'), value: both(`CONCAT('name-', g)`) },
   { name: 'amount', type: both('numeric(12,2)'), value: both('(g % 100000) / 100.0') },
-  { name: 'at', type: { postgres: 'timestamptz NOT NULL', mysql: 'timestamp(6) NOT NULL' }, value: timestamp },
+  {
+    name: 'at',
+    type: { postgres: 'timestamptz NOT NULL', mysql: 'timestamp(6) NOT NULL' },
+    value: timestamp,
+  },
   { name: 'flag', type: both('boolean'), value: both('g % 2 = 0') },
 ];
 
@@ -58,12 +62,18 @@ export const WIDE: Column[] = [
   {
     name: 'd1',
     type: both('date'),
-    value: { postgres: `DATE '2020-01-01' + (g % 3650)::int`, mysql: `DATE_ADD('2020-01-01', INTERVAL g % 3650 DAY)` },
+    value: {
+      postgres: `DATE '2020-01-01' + (g % 3650)::int`,
+      mysql: `DATE_ADD('2020-01-01', INTERVAL g % 3650 DAY)`,
+    },
   },
   {
     name: 'd2',
     type: both('date'),
-    value: { postgres: `DATE '1990-06-15' + (g % 10000)::int`, mysql: `DATE_ADD('1990-06-15', INTERVAL g % 10000 DAY)` },
+    value: {
+      postgres: `DATE '1990-06-15' + (g % 10000)::int`,
+      mysql: `DATE_ADD('1990-06-15', INTERVAL g % 10000 DAY)`,
+    },
   },
   { name: 'flag1', type: both('boolean'), value: both('g % 2 = 0') },
   { name: 'flag2', type: both('boolean'), value: both('g % 3 = 0') },
@@ -81,13 +91,17 @@ export const WIDE: Column[] = [
     type: { postgres: 'uuid', mysql: 'uuid' },
     value: {
       postgres: 'md5(g::text)::uuid',
-      mysql: `INSERT(INSERT(INSERT(INSERT(MD5(g), 21, 0, '-'), 17, 0, '-'), 13, 0, '-'), 9, 0, '-')`,
+      // MariaDB takes only UUIDs of a known version and variant: version 4, variant 8.
+      mysql: `CONCAT_WS('-', SUBSTR(MD5(g), 1, 8), SUBSTR(MD5(g), 9, 4), CONCAT('4', SUBSTR(MD5(g), 14, 3)), CONCAT('8', SUBSTR(MD5(g), 18, 3)), SUBSTR(MD5(g), 21, 12))`,
     },
   },
   {
     name: 'bin',
     type: { postgres: 'bytea', mysql: 'varbinary(64)' },
-    value: { postgres: `decode(md5(g::text) || md5((g + 1)::text), 'hex')`, mysql: `UNHEX(CONCAT(MD5(g), MD5(g + 1)))` },
+    value: {
+      postgres: `decode(md5(g::text) || md5((g + 1)::text), 'hex')`,
+      mysql: `UNHEX(CONCAT(MD5(g), MD5(g + 1)))`,
+    },
   },
 ];
 
@@ -113,7 +127,11 @@ export async function loadRows(
   const values = valuesSql(ctx.dialect, columns);
   for (let from = first; from < first + count; from += chunk) {
     await ctx.insertSeries(table, Math.min(chunk, first + count - from), values, from);
-    if (options.label) progress(options.label, `loaded ${from - first + Math.min(chunk, first + count - from)} / ${count} rows`);
+    if (options.label)
+      progress(
+        options.label,
+        `loaded ${from - first + Math.min(chunk, first + count - from)} / ${count} rows`,
+      );
   }
 }
 
@@ -139,7 +157,13 @@ function series(dialect: Dialect, from: string, to: string, maxId: number): stri
 }
 
 /** Inserts ids firstId.. in transactions of `txRows` rows. */
-export function insertBacklog(table: string, columns: Column[], firstId: number, rows: number, txRows: number): Backlog {
+export function insertBacklog(
+  table: string,
+  columns: Column[],
+  firstId: number,
+  rows: number,
+  txRows: number,
+): Backlog {
   const transactions = Math.ceil(rows / txRows);
   const last = firstId + rows - 1;
   return {
@@ -175,7 +199,7 @@ const MIXED_TX_ROWS = MIXED_TX.inserts + MIXED_TX.updates + MIXED_TX.deletes;
 
 /** How many rows the mixed backlog of `events` events needs in the table beforehand (ids 1..existing). */
 export function mixedExistingRows(events: number): number {
-  return (Math.floor(events / MIXED_TX_ROWS) * (MIXED_TX.updates + MIXED_TX.deletes));
+  return Math.floor(events / MIXED_TX_ROWS) * (MIXED_TX.updates + MIXED_TX.deletes);
 }
 
 /**
@@ -207,7 +231,10 @@ export function mixedBacklog(table: string, columns: Column[], events: number): 
 
 /** Commits the backlog: a server-side loop, one COMMIT per transaction. */
 export async function commitBacklog(ctx: ConnectorTestContext, backlog: Backlog): Promise<void> {
-  const body = backlog.statements(ctx.dialect).map((s) => `${s};`).join('\n');
+  const body = backlog
+    .statements(ctx.dialect)
+    .map((s) => `${s};`)
+    .join('\n');
   if (ctx.dialect === 'postgres') {
     // A DO block outside a transaction block may COMMIT (Postgres 11+).
     await ctx.sql(`DO $$
@@ -238,7 +265,11 @@ END`);
 }
 
 /** `count` tables small_0001.., `rows` narrow rows each; returns their names. */
-export async function createSmallTables(ctx: ConnectorTestContext, count: number, rows: number): Promise<string[]> {
+export async function createSmallTables(
+  ctx: ConnectorTestContext,
+  count: number,
+  rows: number,
+): Promise<string[]> {
   const tables = Array.from({ length: count }, (_, i) => `small_${String(i + 1).padStart(4, '0')}`);
   for (const [i, table] of tables.entries()) {
     await ctx.sql(createTableSql(ctx.dialect, table, NARROW));
