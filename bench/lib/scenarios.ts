@@ -1,9 +1,6 @@
-import type { ConnectorTestContext } from '../../test/harness/connector-context.ts';
-import { MysqlTestContext } from '../../test/harness/mysql-context.ts';
-import { PgTestContext } from '../../test/harness/pg-context.ts';
 import { stackEnv } from '../../test/harness/stack.ts';
 import { openRawChangeStream, rawProducer, rawTableRead } from './baselines.ts';
-import { track } from './cleanup.ts';
+import { openContext } from './context.ts';
 import type { BaselineFigure, Dialect, PhaseFigures, ScenarioResult, TributaryFigures } from './figures.ts';
 import type { KeyCheckResult } from './key-check.ts';
 import type { EndOffsets } from './offsets.ts';
@@ -45,20 +42,6 @@ export interface Scenario {
 }
 
 const TABLE = 'bench_rows';
-
-/** A database of its own for one scenario; disposing it deletes its topics and drops the database (and its slots). */
-async function openContext(bench: BenchRun): Promise<ConnectorTestContext> {
-  const ctx = bench.dialect === 'mysql' ? await MysqlTestContext.open() : await PgTestContext.open();
-  const dropDatabase = ctx[Symbol.asyncDispose].bind(ctx);
-  return track(
-    Object.assign(ctx, {
-      [Symbol.asyncDispose]: async () => {
-        await bench.offsets.deleteTopicsOf(ctx.name).catch(() => {});
-        await dropDatabase();
-      },
-    }),
-  );
-}
 
 /** Collects a scenario's baselines; one that cannot run is noted, not fatal. */
 class Baselines {
@@ -135,7 +118,7 @@ function debeziumRun(bench: BenchRun): Promise<DebeziumResult | string> {
   bench.debezium ??= (async () => {
     const runDebezium = await loadDebezium();
     if (!runDebezium) return 'debezium: bench/debezium.ts is not there';
-    await using ctx = await openContext(bench);
+    await using ctx = await openContext(bench.dialect, bench.offsets);
     const rows = bench.options.rows;
     await ctx.sql(createTableSql(bench.dialect, TABLE, NARROW));
     await loadRows(ctx, TABLE, NARROW, rows, { label: 'debezium' });
@@ -176,9 +159,10 @@ async function snapshot(
   columns: typeof NARROW,
   rows: number,
 ): Promise<ScenarioResult> {
-  await using ctx = await openContext(bench);
+  await using ctx = await openContext(bench.dialect, bench.offsets);
   const label = `${bench.dialect} ${name}`;
   await ctx.sql(createTableSql(bench.dialect, TABLE, columns));
+  ctx.tables.push(TABLE);
   await loadRows(ctx, TABLE, columns, rows, { chunk: columns === WIDE ? 10_000 : 100_000, label });
   const baselines = new Baselines();
   await baselines.add('raw table read', () => rawTableRead(ctx, TABLE, rows));
@@ -204,9 +188,10 @@ async function drain(
   name: string,
   workload: { existingRows: number; backlog: (table: string) => Backlog; debezium?: boolean },
 ): Promise<ScenarioResult> {
-  await using ctx = await openContext(bench);
+  await using ctx = await openContext(bench.dialect, bench.offsets);
   const label = `${bench.dialect} ${name}`;
   await ctx.sql(createTableSql(bench.dialect, TABLE, NARROW));
+  ctx.tables.push(TABLE);
   if (workload.existingRows > 0) await loadRows(ctx, TABLE, NARROW, workload.existingRows, { label });
   await takeStreamPosition(ctx);
   const backlog = workload.backlog(TABLE);
@@ -302,9 +287,10 @@ async function latency(bench: BenchRun): Promise<ScenarioResult> {
 }
 
 async function smallTables(bench: BenchRun): Promise<ScenarioResult> {
-  await using ctx = await openContext(bench);
+  await using ctx = await openContext(bench.dialect, bench.offsets);
   const { smallTables: count, smallTableRows: rows } = bench.options;
   const tables = await createSmallTables(ctx, count, rows);
+  ctx.tables.push(...tables);
   const tributary = await runManyTables({
     ctx,
     offsets: bench.offsets,
