@@ -14,6 +14,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { releaseOnSignals } from './lib/cleanup.ts';
 import { summaryLine, type Dialect, type ScenarioResult } from './lib/figures.ts';
@@ -66,6 +67,7 @@ async function runDialect(
   const bench: BenchRun = { dialect, options, offsets };
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
+    const started = performance.now();
     let result: ScenarioResult;
     try {
       if (options.quick && scenario.fullRunOnly && !options.scenarios) {
@@ -88,6 +90,11 @@ async function runDialect(
       };
     }
     endProgress();
+    if (result.figure !== null || !result.ok) {
+      process.stderr.write(
+        `${dialect} ${scenario.name}: done in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+      );
+    }
     console.log(summaryLine(result));
     results.push(result);
   }

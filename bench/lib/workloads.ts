@@ -42,7 +42,7 @@ export const WIDE: Column[] = [
   { name: 'i2', type: both('int'), value: both('(g * 7) % 1000000') },
   { name: 'i3', type: both('int'), value: both('g % 1000') },
   { name: 's1', type: both('smallint'), value: both('g % 30000') },
-  { name: 'b1', type: both('bigint'), value: both('g * 1000003') },
+  { name: 'b1', type: both('bigint'), value: { postgres: 'g::bigint * 1000003', mysql: 'g * 1000003' } },
   { name: 'b2', type: both('bigint'), value: both('g * 31') },
   { name: 'n1', type: both('numeric(12,2)'), value: both('(g % 100000) / 100.0') },
   { name: 'n2', type: both('numeric(20,6)'), value: both('g / 7.0') },
