@@ -3,6 +3,7 @@ import { MysqlTestContext } from '../../test/harness/mysql-context.ts';
 import { PgTestContext } from '../../test/harness/pg-context.ts';
 import { stackEnv } from '../../test/harness/stack.ts';
 import { track } from './cleanup.ts';
+import { forEachLimit } from './concurrently.ts';
 import type { Dialect } from './figures.ts';
 import type { EndOffsets } from './offsets.ts';
 
@@ -37,15 +38,11 @@ async function deleteSubjects(topics: string[], concurrency = 16): Promise<void>
   const env = stackEnv();
   if (env.secure) return;
   const subjects = topics.flatMap((topic) => [`${topic}-key`, `${topic}-value`]);
-  let next = 0;
-  const worker = async () => {
-    while (next < subjects.length) {
-      const url = `${env.registryUrl}/subjects/${encodeURIComponent(subjects[next++]!)}`;
-      for (const suffix of ['', '?permanent=true']) {
-        const response = await fetch(`${url}${suffix}`, { method: 'DELETE' }).catch(() => null);
-        await response?.arrayBuffer();
-      }
+  await forEachLimit(subjects, concurrency, async (subject) => {
+    const url = `${env.registryUrl}/subjects/${encodeURIComponent(subject)}`;
+    for (const suffix of ['', '?permanent=true']) {
+      const response = await fetch(`${url}${suffix}`, { method: 'DELETE' }).catch(() => null);
+      await response?.arrayBuffer();
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, subjects.length) }, worker));
+  });
 }

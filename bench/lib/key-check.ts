@@ -3,6 +3,7 @@ import { SchemaRegistryClient } from '../../src/avro/registry.ts';
 import { testKafka } from '../../test/harness/kafka-events.ts';
 import { stackEnv, stackRegistryOptions } from '../../test/harness/stack.ts';
 import { progress } from './progress.ts';
+import { forEachLimit } from './concurrently.ts';
 import type { EndOffsets } from './offsets.ts';
 
 /** What one topic must hold: the check a fast but wrong run fails. */
@@ -175,11 +176,11 @@ export async function checkKeys(
 ): Promise<KeyCheckResult> {
   const tallies = new Map(expectations.map((e) => [e.topic, new KeyTally(e)]));
   const pending = new Map<string, number>();
-  for (const { topic } of expectations) {
-    const partitions = await offsets.admin.fetchTopicOffsets(topic).catch(() => []);
-    for (const p of partitions)
-      if (Number(p.high) > 0) pending.set(`${topic}:${p.partition}`, Number(p.high));
-  }
+  await forEachLimit(expectations, 50, async ({ topic }) => {
+    for (const { partition, end } of await offsets.partitionEnds(topic)) {
+      if (end > 0) pending.set(`${topic}:${partition}`, end);
+    }
+  });
   if (pending.size > 0) await readToEnds(pending, tallies, options);
   const topics = [...tallies.values()].map((t) => t.result());
   const problems = topics.flatMap((t) => t.problems);

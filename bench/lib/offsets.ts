@@ -1,5 +1,9 @@
 import type { Admin } from 'kafkajs';
 import { testKafka } from '../../test/harness/kafka-events.ts';
+import { forEachLimit } from './concurrently.ts';
+
+/** Offset requests in flight at once when many topics are read. */
+const CONCURRENCY = 50;
 
 /**
  * Topic end offsets (log end: records plus commit markers, whether their
@@ -20,26 +24,24 @@ export class EndOffsets implements AsyncDisposable {
     return new EndOffsets(admin);
   }
 
-  async end(topic: string): Promise<number> {
+  /** Each partition's end; none when the topic does not exist (yet). */
+  async partitionEnds(topic: string): Promise<Array<{ partition: number; end: number }>> {
     try {
       const partitions = await this.admin.fetchTopicOffsets(topic);
-      return partitions.reduce((sum, p) => sum + Number(p.high), 0);
+      return partitions.map((p) => ({ partition: p.partition, end: Number(p.high) }));
     } catch {
-      return 0;
+      return [];
     }
   }
 
+  async end(topic: string): Promise<number> {
+    return (await this.partitionEnds(topic)).reduce((sum, p) => sum + p.end, 0);
+  }
+
   /** The ends of many topics, a bounded number of requests at a time. */
-  async ends(topics: string[], concurrency = 50): Promise<Map<string, number>> {
+  async ends(topics: string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    let next = 0;
-    const worker = async () => {
-      while (next < topics.length) {
-        const topic = topics[next++]!;
-        out.set(topic, await this.end(topic));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, topics.length) }, worker));
+    await forEachLimit(topics, CONCURRENCY, async (topic) => void out.set(topic, await this.end(topic)));
     return out;
   }
 

@@ -122,7 +122,8 @@ function debeziumRun(bench: BenchRun): Promise<DebeziumResult | string> {
     const rows = bench.options.rows;
     await ctx.sql(createTableSql(bench.dialect, TABLE, NARROW));
     await loadRows(ctx, TABLE, NARROW, rows, { label: 'debezium' });
-    return runDebezium({
+    // Awaited here: the context must outlive the run.
+    return await runDebezium({
       dialect: bench.dialect,
       table: TABLE,
       database: ctx.schema,
