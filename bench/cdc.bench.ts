@@ -102,7 +102,13 @@ async function runDialect(
 }
 
 async function main(): Promise<number> {
-  const options = parseOptions(process.argv.slice(2), process.env);
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
   if (options.help) {
     console.log(USAGE);
     return 0;
@@ -111,7 +117,13 @@ async function main(): Promise<number> {
     for (const s of SCENARIOS) console.log(`${s.name.padEnd(20)} ${s.description}`);
     return 0;
   }
-  const scenarios = selectedScenarios(options);
+  let scenarios: Scenario[];
+  try {
+    scenarios = selectedScenarios(options);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
   releaseOnSignals();
   const date = new Date().toISOString().slice(0, 10);
   let failed = false;
