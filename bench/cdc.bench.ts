@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { releaseOnSignals } from './lib/cleanup.ts';
+import { isInterrupted, releaseOnSignals } from './lib/cleanup.ts';
 import { summaryLine, type Dialect, type ScenarioResult } from './lib/figures.ts';
 import { EndOffsets } from './lib/offsets.ts';
 import { endProgress } from './lib/progress.ts';
@@ -89,6 +89,8 @@ async function runDialect(
         skipped: [],
       };
     }
+    // Interrupted: the signal handler releases everything and exits; no result to print or write.
+    if (isInterrupted()) await new Promise(() => {});
     endProgress();
     if (result.figure !== null || !result.ok) {
       process.stderr.write(

@@ -9,14 +9,16 @@ import type { ChildProcess } from 'node:child_process';
 const resources = new Set<AsyncDisposable>();
 const children = new Set<ChildProcess>();
 
-/** Registers `resource` until it is disposed; returns it. */
+/** Registers `resource` until it is disposed; returns it, its disposal made once-only (a signal and its owner may both ask). */
 export function track<T extends AsyncDisposable>(resource: T): T & AsyncDisposable {
   resources.add(resource);
   const dispose = resource[Symbol.asyncDispose].bind(resource);
+  let disposed: PromiseLike<void> | null = null;
   return Object.assign(resource, {
-    [Symbol.asyncDispose]: async () => {
+    [Symbol.asyncDispose]: () => {
       resources.delete(resource);
-      await dispose();
+      disposed ??= dispose();
+      return disposed;
     },
   });
 }
@@ -27,6 +29,11 @@ export function trackChild(child: ChildProcess): void {
 }
 
 let interrupted = false;
+
+/** Whether a signal is ending the run: what fails now fails because of it, and must not be reported. */
+export function isInterrupted(): boolean {
+  return interrupted;
+}
 
 async function releaseAll(signal: string): Promise<void> {
   if (interrupted) return;
