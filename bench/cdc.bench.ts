@@ -1,102 +1,153 @@
 /**
- * `npm run bench`: snapshot rows/s and streaming events/s against the local
- * stack (started if needed).
+ * `npm run bench`: Tributary's throughput, startup, memory and CPU on both
+ * dialects, beside baselines measured in the same run on the same data (the
+ * source's own readers, Kafka's producer, Debezium with --with-debezium).
+ * Every run checks that each expected key reached Kafka exactly once.
  *
- *   BENCH_ROWS=1000000 BENCH_DIALECT=postgres|mysql npm run bench
+ *   npm run bench -- --quick                          every scenario, small sizes
+ *   npm run bench -- --dialect mysql --scenario drain-update --rows 200000
  *
- * 1. Loads BENCH_ROWS rows and runs the connector until the snapshot is in
- *    Kafka: snapshot rows/s.
- * 2. Stops it, commits BENCH_ROWS more inserts as a backlog (transactions of
- *    100 rows), restarts it and waits until all are in Kafka: events/s.
- * Progress is read from the topic's end offsets; figures include the
- * connector's start (a second or so).
+ * Progress goes to stderr; stdout gets one line per scenario. Results are
+ * written to bench/results/<date>-<dialect>.json and .md. Exits non-zero
+ * when a scenario failed. Runs on the stack the environment names
+ * (KAFKA_BROKERS, ...), else on the local one (.stack/env).
  */
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { ConnectorTestContext } from '../test/harness/connector-context.ts';
-import { testKafka } from '../test/harness/kafka-events.ts';
-import { MysqlTestContext } from '../test/harness/mysql-context.ts';
-import { PgTestContext } from '../test/harness/pg-context.ts';
+import { fileURLToPath } from 'node:url';
+import { isInterrupted, releaseOnSignals } from './lib/cleanup.ts';
+import { summaryLine, type Dialect, type ScenarioResult } from './lib/figures.ts';
+import { EndOffsets } from './lib/offsets.ts';
+import { endProgress } from './lib/progress.ts';
+import { parseOptions, USAGE, type BenchOptions } from './lib/options.ts';
+import { writeReport, type RunInfo } from './lib/report.ts';
+import { SCENARIOS, type BenchRun, type Scenario } from './lib/scenarios.ts';
 
-const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const dialect = process.env.BENCH_DIALECT ?? 'postgres';
-const TX_ROWS = 100;
+const RESULTS_DIR = fileURLToPath(new URL('./results', import.meta.url));
 
-async function recordsIn(topic: string): Promise<number> {
-  const admin = testKafka().admin();
-  await admin.connect();
+function selectedScenarios(options: BenchOptions): Scenario[] {
+  if (!options.scenarios) return SCENARIOS;
+  const unknown = options.scenarios.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown scenario ${unknown.join(', ')}; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`,
+    );
+  }
+  return SCENARIOS.filter((s) => options.scenarios!.includes(s.name));
+}
+
+function gitCommit(): string {
   try {
-    const offsets = await admin.fetchTopicOffsets(topic).catch(() => []);
-    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-  } finally {
-    await admin.disconnect();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
   }
 }
 
-/** Waits until the topic holds `count` records (plus commit markers, a few hundred at most). */
-async function waitForRecords(topic: string, count: number, label: string): Promise<void> {
-  let last = -1;
-  for (;;) {
-    const seen = await recordsIn(topic);
-    if (seen >= count) return;
-    if (seen !== last) process.stderr.write(`  ${label}: ${seen} / ${count}\r`);
-    last = seen;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+function notRun(scenario: Scenario, dialect: Dialect, why: string): ScenarioResult {
+  return {
+    scenario: scenario.name,
+    dialect,
+    ok: true,
+    figure: null,
+    unit: '',
+    count: 0,
+    baselines: [],
+    skipped: [why],
+  };
 }
 
-async function main(): Promise<void> {
-  await using ctx: ConnectorTestContext =
-    dialect === 'mysql' ? await MysqlTestContext.open() : await PgTestContext.open();
-  const table = 'bench_rows';
-  const topic = ctx.topic(table);
-  const timestamp = dialect === 'mysql' ? 'timestamp(6)' : 'timestamptz';
-  await ctx.sql(
-    `CREATE TABLE ${table} (id bigint PRIMARY KEY, name varchar(40) NOT NULL, amount numeric(12,2), at ${timestamp} NOT NULL, flag boolean)`,
-  );
-  console.log(`${dialect}: loading ${rows} rows`);
-  const at =
-    dialect === 'mysql'
-      ? `TIMESTAMPADD(SECOND, g, '2024-01-01')`
-      : `'2024-01-01'::timestamptz + g * interval '1 second'`;
-  for (let first = 1; first <= rows; first += 100_000) {
-    await ctx.insertSeries(
-      table,
-      Math.min(100_000, rows - first + 1),
-      `g, CONCAT('name-', g), (g % 100000) / 100.0, ${at}, g % 2 = 0`,
-      first,
-    );
+async function runDialect(
+  dialect: Dialect,
+  scenarios: Scenario[],
+  options: BenchOptions,
+): Promise<ScenarioResult[]> {
+  await using offsets = await EndOffsets.open();
+  const bench: BenchRun = { dialect, options, offsets };
+  const results: ScenarioResult[] = [];
+  for (const scenario of scenarios) {
+    const started = performance.now();
+    let result: ScenarioResult;
+    try {
+      if (options.quick && scenario.fullRunOnly && !options.scenarios) {
+        result = notRun(scenario, dialect, '--quick; name it with --scenario to run it');
+      } else {
+        process.stderr.write(`${dialect} ${scenario.name}: ${scenario.description}\n`);
+        result = await scenario.run(bench);
+      }
+    } catch (error) {
+      result = {
+        scenario: scenario.name,
+        dialect,
+        ok: false,
+        failure: (error as Error).message,
+        figure: null,
+        unit: '',
+        count: 0,
+        baselines: [],
+        skipped: [],
+      };
+    }
+    // Interrupted: the signal handler releases everything and exits; no result to print or write.
+    if (isInterrupted()) await new Promise(() => {});
+    endProgress();
+    if (result.figure !== null || !result.ok) {
+      process.stderr.write(
+        `${dialect} ${scenario.name}: done in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+      );
+    }
+    console.log(summaryLine(result));
+    results.push(result);
   }
-  const log = { log: { level: 'warn' as const, format: 'json' as const } };
-
-  const snapshotStarted = performance.now();
-  let connector = ctx.start(log);
-  await waitForRecords(topic, rows, 'snapshot');
-  const snapshotSeconds = (performance.now() - snapshotStarted) / 1000;
-  await connector.stop();
-  console.log(
-    `snapshot: ${rows} rows in ${snapshotSeconds.toFixed(1)} s = ${Math.round(rows / snapshotSeconds)} rows/s`,
-  );
-
-  console.log(`committing a backlog of ${rows} inserts in transactions of ${TX_ROWS} rows`);
-  const before = await recordsIn(topic);
-  const session = await ctx.session();
-  for (let first = rows + 1; first <= 2 * rows; first += TX_ROWS) {
-    await session.sql(
-      dialect === 'mysql'
-        ? `INSERT INTO ${table} SELECT seq, 'late', 1.25, NOW(6), true FROM seq_${first}_to_${first + TX_ROWS - 1}`
-        : `INSERT INTO ${table} SELECT g, 'late', 1.25, now(), true FROM generate_series(${first}, ${first + TX_ROWS - 1}) g`,
-    );
-  }
-  await session.end();
-
-  const streamStarted = performance.now();
-  connector = ctx.start(log);
-  await waitForRecords(topic, before + rows, 'stream');
-  const streamSeconds = (performance.now() - streamStarted) / 1000;
-  await connector.stop();
-  console.log(
-    `stream: ${rows} events in ${streamSeconds.toFixed(1)} s = ${Math.round(rows / streamSeconds)} events/s`,
-  );
+  return results;
 }
 
-await main();
+async function main(): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (options.list) {
+    for (const s of SCENARIOS) console.log(`${s.name.padEnd(20)} ${s.description}`);
+    return 0;
+  }
+  let scenarios: Scenario[];
+  try {
+    scenarios = selectedScenarios(options);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  releaseOnSignals();
+  const date = new Date().toISOString().slice(0, 10);
+  let failed = false;
+  for (const dialect of options.dialects) {
+    const results = await runDialect(dialect, scenarios, options);
+    failed ||= results.some((r) => !r.ok);
+    const info: RunInfo = {
+      date,
+      dialect,
+      commit: gitCommit(),
+      quick: options.quick,
+      rows: options.rows,
+      wideRows: options.wideRows,
+      smallTables: options.smallTables,
+      producerTransactionMs: options.producerTransactionMs,
+      node: process.version,
+      cpus: availableParallelism(),
+    };
+    const files = writeReport(RESULTS_DIR, info, results);
+    process.stderr.write(`wrote ${files.join(' and ')}\n`);
+  }
+  return failed ? 1 : 0;
+}
+
+process.exitCode = await main();

@@ -17,6 +17,6 @@ bash scripts/compat.sh
 
 files=("$@")
 if [ ${#files[@]} -eq 0 ] || [[ ${files[0]} == --* ]]; then
-  files=("src/**/*.test.ts" "dialects/**/*.test.ts" "test/**/*.test.ts" "${files[@]}")
+  files=("src/**/*.test.ts" "dialects/**/*.test.ts" "test/**/*.test.ts" "bench/**/*.test.ts" "${files[@]}")
 fi
 exec node --test --test-concurrency=2 --test-timeout=600000 "${files[@]}"
