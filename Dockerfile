@@ -2,6 +2,8 @@
 FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# Compiled (type-stripped) sources are cached there: restarts start faster.
+ENV NODE_COMPILE_CACHE=/tmp/tributary-node-cache
 COPY package.json package-lock.json ./
 # The `node` devDependency is the project's own Node 24 for development; the image already has it.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { CLI, configFile, freePort } from '../../test/harness/cli.ts';
+import { configFile, freePort } from '../../test/harness/cli.ts';
 import type { ConfigOverrides, ConnectorTestContext } from '../../test/harness/connector-context.ts';
 import { processUsage, type ProcessUsage } from './proc-stats.ts';
 import { trackChild } from './cleanup.ts';
 
+const BIN = fileURLToPath(new URL('../../bin/tributary', import.meta.url));
 /** Longest a stopping sidecar may take to finish its transaction and exit before it is killed. */
 const STOP_TIMEOUT_MS = 30_000;
 
@@ -43,7 +45,8 @@ export class Sidecar {
       }),
     );
     const startedAt = performance.now();
-    const child = spawn(process.execPath, [CLI, 'run', '--config', file], {
+    // bin/tributary, as users start it (it execs node: the pid stays the one sampled).
+    const child = spawn(BIN, ['run', '--config', file], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     trackChild(child);
