@@ -92,7 +92,7 @@ export class ConnectWorker implements AsyncDisposable {
    */
   static async start(
     connectorsOf: (workDir: string) => Record<string, ConnectorConfig>,
-    timeoutMs = 180_000,
+    timeoutMs = 360_000,
   ): Promise<ConnectWorker> {
     ensureCompatJars();
     const dir = mkdtempSync(join(tmpdir(), 'tributary-connect-'));
