@@ -5,7 +5,7 @@ import type { EncoderFactory, PipelineOptions } from './core/pipeline.ts';
 import { OutboxRouter } from './core/outbox.ts';
 import { createOutboxCodecFactory, type OutboxCodecOptions } from './avro/outbox-codec.ts';
 import { DeadLetterQueue, rememberRefusals, type DeadLetterQueueOptions } from './kafka/dead-letter-queue.ts';
-import { SizeCheckedSink, TopicLimits } from './kafka/record-limits.ts';
+import { readingTopicLimits, SizeCheckedSink, TopicLimits } from './kafka/record-limits.ts';
 import type { TransactionalSink } from './kafka/transactional-sink.ts';
 import type { Metrics } from './observe/metrics.ts';
 
@@ -32,8 +32,9 @@ export function recordHandling(
   const tolerant = config.errors.tolerance === 'all';
   // Chunks of records sent together stay within the smallest limit of their topics.
   parts.sink.topicLimit = (topic) => limits.knownLimit(topic);
+  const encoders = readingTopicLimits(parts.encoders, limits);
   return {
-    encoders: tolerant ? rememberRefusals(parts.encoders) : parts.encoders,
+    encoders: tolerant ? rememberRefusals(encoders) : encoders,
     sink: new SizeCheckedSink(parts.sink, limits),
     ...(config.outbox.length > 0
       ? {

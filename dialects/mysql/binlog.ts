@@ -71,9 +71,20 @@ const EVENTS = [
 ];
 const TRUNCATE =
   /^TRUNCATE\s+(?:TABLE\s+)?(?:`((?:[^`]|``)+)`|([^`.\s]+))(?:\.(?:`((?:[^`]|``)+)`|([^`\s;]+)))?/i;
-/** Raw events buffered before the binlog socket is paused (backpressure). */
-const PAUSE_AT = 2_000;
+/**
+ * Rows of raw events buffered before the binlog socket is paused
+ * (backpressure); an event without rows counts as one. By rows, not events:
+ * one rows event holds many rows, all parsed, and what waits here long enough
+ * outlives the young generation and costs a full GC to free.
+ */
+const PAUSE_AT = 1_000;
 const RESUME_AT = 200;
+
+/** What a raw event weighs in the buffer: its rows, or one. */
+function rowsIn(event: AnyBinlogEvent): number {
+  const rows = (event as { rows?: unknown[] }).rows;
+  return Array.isArray(rows) && rows.length > 0 ? rows.length : 1;
+}
 
 interface OpenTransaction {
   gtid: string | null;
@@ -101,6 +112,8 @@ export class MysqlBinlogStream {
   private readonly options: BinlogStreamOptions;
   private readonly zongji: ZongJi;
   private readonly raw: AnyBinlogEvent[] = [];
+  /** Rows in `raw` (see rowsIn). */
+  private rawRows = 0;
   private readonly tablesById = new Map<number, MysqlTable>();
   private readonly announced = new Map<string, TableSchema>();
   /**
@@ -119,7 +132,7 @@ export class MysqlBinlogStream {
 
   constructor(options: BinlogStreamOptions) {
     this.options = options;
-    this.queue = new AsyncQueue(options.queueCapacity ?? 10_000);
+    this.queue = new AsyncQueue(options.queueCapacity ?? 2_000);
     this.file = options.start.file;
     this.executed =
       options.start.gtid !== null ? ExecutedGtids.parse(options.start.gtid, options.isMariaDb) : null;
@@ -149,7 +162,8 @@ export class MysqlBinlogStream {
     const { start, logger } = this.options;
     this.zongji.on('binlog', (event: AnyBinlogEvent) => {
       this.raw.push(event);
-      if (this.raw.length >= PAUSE_AT && !this.paused) {
+      this.rawRows += rowsIn(event);
+      if (this.rawRows >= PAUSE_AT && !this.paused) {
         this.paused = true;
         this.zongji.connection?.pause();
       }
@@ -186,8 +200,10 @@ export class MysqlBinlogStream {
     this.draining = true;
     try {
       while (this.raw.length > 0 && !this.stopped) {
-        await this.handle(this.raw.shift()!);
-        if (this.paused && this.raw.length <= RESUME_AT) {
+        const event = this.raw.shift()!;
+        this.rawRows -= rowsIn(event);
+        await this.handle(event);
+        if (this.paused && this.rawRows <= RESUME_AT) {
           this.paused = false;
           this.zongji.connection?.resume();
         }

@@ -26,11 +26,19 @@ import { GEOMETRY_TYPE_NAMES, type MysqlColumn } from './column.ts';
  * The columns of one table (parameters: schema, table), in table order. Its rows
  * go to `columnsFromInformationSchema`.
  */
-export const INFORMATION_SCHEMA_COLUMNS_SQL = `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, NUMERIC_PRECISION, NUMERIC_SCALE,
-       DATETIME_PRECISION, CHARACTER_MAXIMUM_LENGTH, CHARACTER_SET_NAME, COLUMN_DEFAULT
+const INFORMATION_SCHEMA_COLUMNS = `COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, NUMERIC_PRECISION, NUMERIC_SCALE,
+       DATETIME_PRECISION, CHARACTER_MAXIMUM_LENGTH, CHARACTER_SET_NAME, COLUMN_DEFAULT`;
+
+export const INFORMATION_SCHEMA_COLUMNS_SQL = `SELECT ${INFORMATION_SCHEMA_COLUMNS}
   FROM information_schema.COLUMNS
  WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?
  ORDER BY ORDINAL_POSITION`;
+
+/** The same columns for several tables of one schema (`?` the schema, `(?)` the table names), with TABLE_NAME. */
+export const INFORMATION_SCHEMA_TABLES_COLUMNS_SQL = `SELECT TABLE_NAME, ${INFORMATION_SCHEMA_COLUMNS}
+  FROM information_schema.COLUMNS
+ WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?)
+ ORDER BY TABLE_NAME, ORDINAL_POSITION`;
 
 /** One row of `INFORMATION_SCHEMA_COLUMNS_SQL`, as mysql2 returns it (numbers may be strings). */
 export type InformationSchemaColumnRow = Readonly<Record<string, unknown>>;

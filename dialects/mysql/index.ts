@@ -18,7 +18,7 @@ import {
   streams,
   type SnapshotMode,
 } from '../../src/core/snapshot-mode.ts';
-import { tableFromCatalog } from './table-schema.ts';
+import { tablesFromCatalog } from './table-schema.ts';
 import { SNAPSHOT_CONNECTION_OPTIONS } from './types.ts';
 
 export interface MysqlDialectOptions {
@@ -208,14 +208,18 @@ async function openStream(
       await snapshotConnection.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       await snapshotConnection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
       logger.info({ progress }, 'resuming an interrupted snapshot');
-      snapshot = readSnapshot(options, snapshotConnection, catalog, ids, start, progress, info.serverId);
+      snapshot = await readSnapshot(
+        options,
+        snapshotConnection,
+        catalog,
+        ids,
+        start,
+        progress,
+        info.serverId,
+      );
     } else if (!readsRows(options.snapshot.mode)) {
       start = await currentPosition(catalog, info);
-      const describeAll = async () => {
-        const schemas = [];
-        for (const id of ids) schemas.push((await tableFromCatalog(catalog, id)).schema);
-        return schemas;
-      };
+      const describeAll = async () => (await tablesFromCatalog(catalog, ids)).map((table) => table.schema);
       snapshot = startWithoutRows(options.snapshot.mode, describeAll, { ...start });
     } else {
       snapshotConnection = await connect(options.connection, SNAPSHOT_CONNECTION_OPTIONS);
@@ -230,7 +234,7 @@ async function openStream(
         await snapshotConnection.query('UNLOCK TABLES');
       }
       logger.info({ position: start }, 'snapshot: position pinned, lock released');
-      snapshot = readSnapshot(options, snapshotConnection, catalog, ids, start, null, info.serverId);
+      snapshot = await readSnapshot(options, snapshotConnection, catalog, ids, start, null, info.serverId);
     }
 
     let acknowledged: BinlogPosition = start;
@@ -275,7 +279,8 @@ async function openStream(
   }
 }
 
-function readSnapshot(
+/** The snapshot's messages: its rows read on `connection`, whose transaction holds the snapshot (and ends with it). */
+async function readSnapshot(
   options: MysqlDialectOptions,
   connection: mysql.Connection,
   catalog: mysql.Connection,
@@ -283,31 +288,28 @@ function readSnapshot(
   position: BinlogPosition,
   progress: ReturnType<typeof snapshotProgressOf>,
   sourceServerId: number,
-): AsyncGenerator<SourceMessage> {
-  return (async function* () {
-    const tables = [];
-    for (const id of ids) tables.push(await tableFromCatalog(catalog, id));
-    yield* snapshotMessages({
-      tables: tables.map((table) => snapshotTable(connection, table, options.snapshot.chunkSize)),
-      streamOffset: { ...position },
-      progress,
-      sourceFor: (table, snapshot) => ({
-        snapshot,
-        db: table.id.schema,
-        sequence: null,
-        table: table.id.table,
-        server_id: BigInt(sourceServerId),
-        gtid: null,
-        file: position.file,
-        pos: BigInt(position.pos),
-        row: 0,
-        thread: null,
-        query: null,
-      }),
-      logger: options.logger,
-      ...(options.onSnapshotRows ? { onRows: options.onSnapshotRows } : {}),
-      ...(options.onSnapshotTables ? { onTables: options.onSnapshotTables } : {}),
-    });
-    await connection.query('COMMIT').catch(() => {});
-  })();
+): Promise<AsyncGenerator<SourceMessage>> {
+  const tables = await tablesFromCatalog(catalog, ids);
+  return snapshotMessages({
+    tables: tables.map((table) => snapshotTable(connection, table, options.snapshot.chunkSize)),
+    streamOffset: { ...position },
+    progress,
+    sourceFor: (table, snapshot) => ({
+      snapshot,
+      db: table.id.schema,
+      sequence: null,
+      table: table.id.table,
+      server_id: BigInt(sourceServerId),
+      gtid: null,
+      file: position.file,
+      pos: BigInt(position.pos),
+      row: 0,
+      thread: null,
+      query: null,
+    }),
+    logger: options.logger,
+    readAheadRows: 2 * options.snapshot.chunkSize,
+    ...(options.onSnapshotRows ? { onRows: options.onSnapshotRows } : {}),
+    ...(options.onSnapshotTables ? { onTables: options.onSnapshotTables } : {}),
+  });
 }

@@ -1,12 +1,14 @@
 import type mysql from 'mysql2/promise';
 import type { TableMapEvent } from '@vlasky/zongji';
-import type { Row, TableId, TableSchema } from '../../src/core/schema.ts';
+import { tableKey, type Row, type TableId, type TableSchema } from '../../src/core/schema.ts';
 import type { MysqlColumn } from './column.ts';
 import {
   columnsFromInformationSchema,
   columnsFromTableMap,
   constantDefaultText,
   INFORMATION_SCHEMA_COLUMNS_SQL,
+  INFORMATION_SCHEMA_TABLES_COLUMNS_SQL,
+  type InformationSchemaColumnRow,
 } from './columns.ts';
 import { binlogValueParser, columnTypeFor, snapshotValueParser } from './types.ts';
 
@@ -118,6 +120,44 @@ export async function tableFromCatalog(connection: mysql.Connection, id: TableId
     columnsFromInformationSchema(rows),
     keys.map((k) => String(k.name)),
   );
+}
+
+/**
+ * Tables as the data dictionary has them now (a snapshot's): two queries per
+ * schema, however many tables.
+ */
+export async function tablesFromCatalog(
+  connection: mysql.Connection,
+  ids: readonly TableId[],
+): Promise<MysqlTable[]> {
+  const bySchema = new Map<string, string[]>();
+  for (const id of ids) bySchema.set(id.schema, [...(bySchema.get(id.schema) ?? []), id.table]);
+  const columns = new Map<string, InformationSchemaColumnRow[]>();
+  const keys = new Map<string, string[]>();
+  for (const [schema, tables] of bySchema) {
+    const [rows] = await connection.query<mysql.RowDataPacket[]>(INFORMATION_SCHEMA_TABLES_COLUMNS_SQL, [
+      schema,
+      tables,
+    ]);
+    for (const row of rows) {
+      const key = tableKey({ schema, table: String(row.TABLE_NAME) });
+      columns.set(key, [...(columns.get(key) ?? []), row]);
+    }
+    const [keyRows] = await connection.query<mysql.RowDataPacket[]>(
+      `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name FROM information_schema.STATISTICS
+        WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?) AND INDEX_NAME = 'PRIMARY' ORDER BY TABLE_NAME, SEQ_IN_INDEX`,
+      [schema, tables],
+    );
+    for (const row of keyRows) {
+      const key = tableKey({ schema, table: String(row.tableName) });
+      keys.set(key, [...(keys.get(key) ?? []), String(row.name)]);
+    }
+  }
+  return ids.map((id) => {
+    const rows = columns.get(tableKey(id));
+    if (!rows) throw new Error(`table ${id.schema}.${id.table} does not exist`);
+    return buildTable(id, columnsFromInformationSchema(rows), keys.get(tableKey(id)) ?? []);
+  });
 }
 
 /** A row event's row (column name → zongji value) to a canonical row. */

@@ -27,7 +27,7 @@ import { preparePublication } from './publication.ts';
 import { ensureSignalTable, pgIncrementalSource, sendSignal } from './incremental.ts';
 import { tableKey, type TableId } from '../../src/core/schema.ts';
 import { checkServer, ensureReplicaIdentityFull, listCapturedTables, slotInfo } from './setup.ts';
-import { describeTable, relationOidOf, type PgTypeResolver } from './table-schema.ts';
+import { describeTables, type PgTypeResolver } from './table-schema.ts';
 import { createTypeResolver } from './type-resolver.ts';
 
 export interface PostgresDialectOptions {
@@ -182,7 +182,16 @@ async function openStream(
       snapshotClients.push(reader);
       await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       logger.info({ slot, progress: committed.snapshot }, 'resuming an interrupted snapshot');
-      snapshot = snapshotOf(options, reader, catalog, types, ids, database, startLsn, committed.snapshot);
+      snapshot = await snapshotOf(
+        options,
+        reader,
+        catalog,
+        types,
+        ids,
+        database,
+        startLsn,
+        committed.snapshot,
+      );
     } else {
       if (info.exists) {
         // A slot with no committed offset: a first run that never committed. Its
@@ -203,15 +212,11 @@ async function openStream(
         snapshotClients.push(reader);
         await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         await reader.query(`SET TRANSACTION SNAPSHOT '${created.rows[0]!.snapshot_name}'`);
-        snapshot = snapshotOf(options, reader, catalog, types, ids, database, startLsn, null);
+        snapshot = await snapshotOf(options, reader, catalog, types, ids, database, startLsn, null);
       } else {
         // Nothing to read: make the slot's position the committed offset.
-        const describeAll = async () => {
-          const schemas = [];
-          for (const id of ids)
-            schemas.push((await describeTable(catalog, types, id, await relationOidOf(catalog, id))).schema);
-          return schemas;
-        };
+        const describeAll = async () =>
+          (await describeTables(catalog, types, ids)).map((table) => table.schema);
         snapshot = startWithoutRows(options.snapshot.mode, describeAll, { lsn: startLsn });
       }
     }
@@ -270,7 +275,8 @@ async function openStream(
   }
 }
 
-function snapshotOf(
+/** The snapshot's messages: its rows read on `reader`, whose transaction holds the snapshot (and ends with it). */
+async function snapshotOf(
   options: PostgresDialectOptions,
   reader: pg.Client,
   catalog: Queryable,
@@ -279,33 +285,29 @@ function snapshotOf(
   database: string,
   lsn: string,
   progress: SnapshotProgress | null,
-): AsyncGenerator<SourceMessage> {
-  return (async function* () {
-    const tables = [];
-    for (const id of ids)
-      tables.push(await describeTable(catalog, types, id, await relationOidOf(catalog, id)));
-    yield* snapshotMessages({
-      tables: tables.map((table) => snapshotTable(reader, table, options.snapshot.chunkSize)),
-      streamOffset: { lsn },
-      progress,
-      sourceFor: (table, snapshot) => ({
-        snapshot,
-        db: database,
-        sequence: JSON.stringify([null, String(lsnToBigInt(lsn))]),
-        schema: table.id.schema,
-        table: table.id.table,
-        txId: null,
-        lsn: lsnToBigInt(lsn),
-        xmin: null,
-        origin: null,
-        origin_lsn: null,
-      }),
-      logger: options.logger,
-      ...(options.onSnapshotRows ? { onRows: options.onSnapshotRows } : {}),
-      ...(options.onSnapshotTables ? { onTables: options.onSnapshotTables } : {}),
-    });
-    await reader.query('COMMIT').catch(() => {});
-  })();
+): Promise<AsyncGenerator<SourceMessage>> {
+  const tables = await describeTables(catalog, types, ids);
+  return snapshotMessages({
+    tables: tables.map((table) => snapshotTable(reader, table, options.snapshot.chunkSize)),
+    streamOffset: { lsn },
+    progress,
+    sourceFor: (table, snapshot) => ({
+      snapshot,
+      db: database,
+      sequence: JSON.stringify([null, String(lsnToBigInt(lsn))]),
+      schema: table.id.schema,
+      table: table.id.table,
+      txId: null,
+      lsn: lsnToBigInt(lsn),
+      xmin: null,
+      origin: null,
+      origin_lsn: null,
+    }),
+    logger: options.logger,
+    readAheadRows: 2 * options.snapshot.chunkSize,
+    ...(options.onSnapshotRows ? { onRows: options.onSnapshotRows } : {}),
+    ...(options.onSnapshotTables ? { onTables: options.onSnapshotTables } : {}),
+  });
 }
 
 /**

@@ -64,19 +64,30 @@ export async function ensureReplicaIdentityFull(
   tables: TableId[],
   logger: Logger,
 ): Promise<void> {
-  for (const table of tables) {
-    const { rows } = await client.query<{ relreplident: string }>(
-      'SELECT relreplident FROM pg_class WHERE oid = $1::regclass',
-      [quoteTable(table)],
-    );
-    if (rows[0]?.relreplident === 'f') continue;
-    await client.query(`ALTER TABLE ${quoteTable(table)} REPLICA IDENTITY FULL`);
-    logger.info(
-      { table: `${table.schema}.${table.table}` },
-      'set REPLICA IDENTITY FULL (source.replicaIdentity: full)',
-    );
+  if (tables.length === 0) return;
+  const { rows } = await client.query<{ schema: string; table: string }>(
+    `SELECT n.nspname AS schema, c.relname AS table
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN unnest($1::text[], $2::text[]) AS w(nsp, rel) ON n.nspname = w.nsp AND c.relname = w.rel
+      WHERE c.relreplident <> 'f'
+      ORDER BY 1, 2`,
+    [tables.map((t) => t.schema), tables.map((t) => t.table)],
+  );
+  // Several ALTERs per round trip, each batch one transaction: few enough
+  // locks at once for max_locks_per_transaction.
+  for (let i = 0; i < rows.length; i += ALTERS_PER_REQUEST) {
+    const batch = rows.slice(i, i + ALTERS_PER_REQUEST);
+    await client.query(batch.map((t) => `ALTER TABLE ${quoteTable(t)} REPLICA IDENTITY FULL;`).join('\n'));
+    for (const table of batch) {
+      logger.info(
+        { table: `${table.schema}.${table.table}` },
+        'set REPLICA IDENTITY FULL (source.replicaIdentity: full)',
+      );
+    }
   }
 }
+
+const ALTERS_PER_REQUEST = 50;
 
 export interface SlotInfo {
   exists: boolean;

@@ -1,5 +1,11 @@
 import type { Queryable } from './connection.ts';
-import type { ColumnType, Row, TableId, TableSchema } from '../../src/core/schema.ts';
+import {
+  tableKey,
+  type ColumnType,
+  type Row,
+  type TableId,
+  type TableSchema,
+} from '../../src/core/schema.ts';
 import { TributaryError } from '../../src/core/errors.ts';
 
 /** One column's type as the Avro layer sees it, with the parser of its text values. */
@@ -47,8 +53,13 @@ interface CatalogColumn {
   defaultExpr: string | null;
 }
 
-async function catalogColumns(client: Queryable, relationOid: number): Promise<CatalogColumn[]> {
+/** The catalog columns of each relation, in attnum order. */
+async function catalogColumns(
+  client: Queryable,
+  relationOids: readonly number[],
+): Promise<Map<number, CatalogColumn[]>> {
   const { rows } = await client.query<{
+    relid: number;
     name: string;
     typeoid: number;
     typemod: number;
@@ -59,7 +70,7 @@ async function catalogColumns(client: Queryable, relationOid: number): Promise<C
     dropped: boolean;
     defexpr: string | null;
   }>(
-    `SELECT a.attname AS name, a.atttypid::int AS typeoid, a.atttypmod AS typemod, a.attnotnull AS notnull, a.attndims::int AS dims,
+    `SELECT a.attrelid::int AS relid, a.attname AS name, a.atttypid::int AS typeoid, a.atttypmod AS typemod, a.attnotnull AS notnull, a.attndims::int AS dims,
             (SELECT k.n::int FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) WHERE k.attnum = a.attnum) AS pkpos,
             c.relreplident <> 'f' AS partial, a.attisdropped AS dropped,
             CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS defexpr
@@ -67,21 +78,25 @@ async function catalogColumns(client: Queryable, relationOid: number): Promise<C
        JOIN pg_class c ON c.oid = a.attrelid
        LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      WHERE a.attrelid = $1 AND a.attnum > 0
-      ORDER BY a.attnum`,
-    [relationOid],
+      WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0
+      ORDER BY a.attrelid, a.attnum`,
+    [relationOids],
   );
-  return rows.map((r) => ({
-    name: r.name,
-    typeOid: r.typeoid,
-    typeMod: r.typemod,
-    notNull: r.notnull,
-    dimensions: r.dims,
-    pkPosition: r.pkpos ?? 0,
-    partialImages: r.partial,
-    dropped: r.dropped,
-    defaultExpr: r.defexpr,
-  }));
+  const byRelation = new Map<number, CatalogColumn[]>(relationOids.map((oid) => [oid, []]));
+  for (const r of rows) {
+    byRelation.get(r.relid)?.push({
+      name: r.name,
+      typeOid: r.typeoid,
+      typeMod: r.typemod,
+      notNull: r.notnull,
+      dimensions: r.dims,
+      pkPosition: r.pkpos ?? 0,
+      partialImages: r.partial,
+      dropped: r.dropped,
+      defaultExpr: r.defexpr,
+    });
+  }
+  return byRelation;
 }
 
 /**
@@ -126,13 +141,23 @@ export function matchCatalogColumns(
 }
 
 export async function relationOidOf(client: Queryable, id: TableId): Promise<number> {
-  const { rows } = await client.query<{ oid: number }>(
-    `SELECT c.oid::int AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND c.relname = $2`,
-    [id.schema, id.table],
+  return (await relationOidsOf(client, [id]))[0]!;
+}
+
+/** The relation oid of each table, in order; throws for a table that does not exist. */
+async function relationOidsOf(client: Queryable, ids: readonly TableId[]): Promise<number[]> {
+  const { rows } = await client.query<{ schema: string; table: string; oid: number }>(
+    `SELECT n.nspname AS schema, c.relname AS table, c.oid::int AS oid
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN unnest($1::text[], $2::text[]) AS w(nsp, rel) ON n.nspname = w.nsp AND c.relname = w.rel`,
+    [ids.map((id) => id.schema), ids.map((id) => id.table)],
   );
-  if (!rows[0]) throw new Error(`table ${id.schema}.${id.table} does not exist`);
-  return rows[0].oid;
+  const oids = new Map(rows.map((r) => [tableKey(r), r.oid]));
+  return ids.map((id) => {
+    const oid = oids.get(tableKey(id));
+    if (oid === undefined) throw new Error(`table ${id.schema}.${id.table} does not exist`);
+    return oid;
+  });
 }
 
 /**
@@ -149,17 +174,55 @@ export async function describeTable(
   relationOid: number,
   columns?: ReadonlyArray<{ name: string; typeOid: number; typeMod: number }>,
 ): Promise<PgTable> {
-  const catalog = await catalogColumns(client, relationOid);
+  const catalog = (await catalogColumns(client, [relationOid])).get(relationOid)!;
   const wanted = columns ?? catalog.filter((c) => !c.dropped);
   // The catalog column of each wanted column: itself for a snapshot; for a
   // Relation message, found by name or as renamed since (matchCatalogColumns).
   const known = columns ? matchCatalogColumns(columns, catalog) : (wanted as CatalogColumn[]);
-  const resolved = await types.resolve(
-    wanted.map((column, i) => {
-      const dimensions = known[i]?.dimensions ?? 0;
-      return { typeOid: column.typeOid, typeMod: column.typeMod, ...(dimensions > 0 ? { dimensions } : {}) };
-    }),
-  );
+  const resolved = await types.resolve(typeRefs(wanted, known));
+  return buildTable(id, relationOid, wanted, known, resolved);
+}
+
+/**
+ * Tables as the catalog has them now (a snapshot's), in three queries
+ * however many: their oids, their columns, and the types not seen yet.
+ */
+export async function describeTables(
+  client: Queryable,
+  types: PgTypeResolver,
+  ids: readonly TableId[],
+): Promise<PgTable[]> {
+  if (ids.length === 0) return [];
+  const oids = await relationOidsOf(client, ids);
+  const catalogs = await catalogColumns(client, oids);
+  const live = oids.map((oid) => catalogs.get(oid)!.filter((c) => !c.dropped));
+  const resolved = await types.resolve(live.flatMap((columns) => typeRefs(columns, columns)));
+  let at = 0;
+  return ids.map((id, i) => {
+    const columns = live[i]!;
+    const table = buildTable(id, oids[i]!, columns, columns, resolved.slice(at, at + columns.length));
+    at += columns.length;
+    return table;
+  });
+}
+
+function typeRefs(
+  wanted: ReadonlyArray<{ typeOid: number; typeMod: number }>,
+  known: ReadonlyArray<CatalogColumn | undefined>,
+): Array<{ typeOid: number; typeMod: number; dimensions?: number }> {
+  return wanted.map((column, i) => {
+    const dimensions = known[i]?.dimensions ?? 0;
+    return { typeOid: column.typeOid, typeMod: column.typeMod, ...(dimensions > 0 ? { dimensions } : {}) };
+  });
+}
+
+function buildTable(
+  id: TableId,
+  relationOid: number,
+  wanted: ReadonlyArray<{ name: string }>,
+  known: ReadonlyArray<CatalogColumn | undefined>,
+  resolved: readonly ResolvedColumnType[],
+): PgTable {
   const primaryKey = wanted
     .map((column, i) => ({ name: column.name, position: known[i]?.pkPosition ?? 0 }))
     .filter((c) => c.position > 0)

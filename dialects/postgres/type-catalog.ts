@@ -64,7 +64,9 @@ export class PgTypeCatalog {
   /** One `PgTypeInfo` per ref, in order, with the ref's typmod and dimensions and the server's sourceType. */
   async resolve(refs: readonly TypeRef[]): Promise<PgTypeInfo[]> {
     const missing = [...new Set(refs.map((r) => r.oid).filter((oid) => !this.#types.has(oid)))];
-    const unformatted = refs.filter((r) => !this.#formats.has(formatKey(r)));
+    const unformatted = [
+      ...new Map(refs.filter((r) => !this.#formats.has(formatKey(r))).map((r) => [formatKey(r), r])).values(),
+    ];
     if (missing.length > 0 || unformatted.length > 0) await this.#load(missing, unformatted);
     return refs.map((ref) => {
       const info: PgTypeInfo = {

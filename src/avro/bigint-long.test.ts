@@ -48,3 +48,12 @@ test('the whole 64-bit range round-trips, across the number/bigint boundaries', 
   assert.equal(encodeLong(2n ** 63n - 1n).toString('hex'), 'feffffffffffffffff01');
   assert.equal(encodeLong(-(2n ** 63n)).toString('hex'), 'ffffffffffffffffff01');
 });
+
+test('random 64-bit values round-trip, as times in nanoseconds do', () => {
+  for (let i = 0; i < 5000; i += 1) {
+    const n = BigInt.asIntN(64, (BigInt(Math.floor(Math.random() * 2 ** 32)) << 32n) | BigInt(i * 7919));
+    assert.equal(decodeLong(Buffer.from(encodeLong(n))), n, `${n}`);
+  }
+  const nanos = 1_796_056_751_623_123_000n;
+  assert.equal(decodeLong(Buffer.from(encodeLong(nanos))), nanos);
+});

@@ -35,13 +35,17 @@ export function encodeLong(value: bigint | number): Buffer {
     }
     varint[i++] = zz;
   } else {
-    const big = BigInt(value);
-    let zz = BigInt.asUintN(64, (big << 1n) ^ (big >> 63n));
-    while (zz >= 0x80n) {
-      varint[i++] = Number(zz & 0x7fn) | 0x80;
-      zz >>= 7n;
+    // Beyond 2^52: the zig-zag value in two exact 32-bit halves, then number arithmetic.
+    const big = typeof value === 'bigint' ? value : BigInt(value);
+    const zz = big >= 0n ? big << 1n : (-big << 1n) - 1n;
+    let lo = Number(zz & 0xffffffffn);
+    let hi = Number(zz >> 32n);
+    while (hi > 0 || lo >= 0x80) {
+      varint[i++] = (lo % 0x80) | 0x80;
+      lo = Math.floor(lo / 0x80) + (hi % 0x80) * 0x2000000; // the low 7 bits of hi move into lo's top
+      hi = Math.floor(hi / 0x80);
     }
-    varint[i++] = Number(zz);
+    varint[i++] = lo;
   }
   return views[i]!;
 }

@@ -16,6 +16,19 @@ function wire(type: ColumnType, value: unknown): { plain: unknown; back: unknown
   return { plain: plain.fromBuffer(bytes), back: ours.fromBuffer(bytes) };
 }
 
+test('ZonedTimestamp text round-trips on both sides of the exact-number range and at day boundaries', () => {
+  const day = 86_400_000_000n;
+  const values = [2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, -(2n ** 53n) + 1n, -(2n ** 53n), -(2n ** 53n) - 1n];
+  for (let d = -3n; d <= 3n; d++) values.push(d * day - 1n, d * day, d * day + 1n);
+  for (let i = 0; i < 2000; i++) {
+    const days = BigInt(Math.floor((Math.random() - 0.5) * 200_000));
+    values.push(days * day + BigInt(i % 3 === 0 ? 0 : Math.floor(Math.random() * 86_400_000_000)));
+  }
+  for (const value of values) {
+    assert.equal(parseZonedTimestamp(formatZonedTimestamp(value, 6)), value, `${value}`);
+  }
+});
+
 test('ZonedTimestamp is ISO-8601 text in UTC with the column’s fraction digits', () => {
   const micros = BigInt(Date.UTC(2024, 5, 1, 12, 0, 0)) * 1000n + 120n;
   assert.deepEqual(wire({ kind: 'timestamp-micros', precision: 6 }, micros), {

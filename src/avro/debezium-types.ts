@@ -32,6 +32,8 @@ type SchemaObject = Record<string | symbol, unknown>;
 /** Schemas whose underlying type is being built: the hook must not claim them again. */
 const underConstruction = new Set<unknown>();
 
+const NOTHING = Symbol('nothing');
+
 abstract class ConnectNamedType extends avro.types.LogicalType {
   constructor(schema: Schema, opts?: Partial<ForSchemaOptions>) {
     underConstruction.add(schema);
@@ -40,6 +42,20 @@ abstract class ConnectNamedType extends avro.types.LogicalType {
     } finally {
       underConstruction.delete(schema);
     }
+    // A nullable column's union checks a value, then writes it: both convert
+    // it. Remember the last conversion of a primitive (objects may change).
+    const convert = this._toValue.bind(this);
+    let lastIn: unknown = NOTHING;
+    let lastOut: unknown;
+    this._toValue = (value: unknown): unknown => {
+      if (value === lastIn) return lastOut;
+      const out = convert(value);
+      if (typeof value !== 'object') {
+        lastIn = value;
+        lastOut = out;
+      }
+      return out;
+    };
   }
 
   protected override _resolve(type: Type): Resolve {
@@ -81,22 +97,41 @@ class MillisTimestampType extends ConnectNamedType {
 }
 
 const MICROS_PER_DAY = 86_400_000_000n;
+const MICROS_PER_DAY_NUMBER = 86_400_000_000;
 
 /** Java's ISO_OFFSET_DATE_TIME for a UTC instant, with at least `fractionDigits` fraction digits. */
 export function formatZonedTimestamp(micros: bigint, fractionDigits: number): string {
   if (micros === INFINITY) return 'infinity';
   if (micros === MINUS_INFINITY) return '-infinity';
-  let days = micros / MICROS_PER_DAY;
-  let inDay = micros % MICROS_PER_DAY;
-  if (inDay < 0n) {
-    inDay += MICROS_PER_DAY;
-    days -= 1n;
+  let days: number;
+  let inDay: number;
+  const n = Number(micros);
+  if (Number.isSafeInteger(n)) {
+    // Exact in number arithmetic (years 1685 to 2255); the division may round, hence the fix-up.
+    days = Math.floor(n / MICROS_PER_DAY_NUMBER);
+    inDay = n - days * MICROS_PER_DAY_NUMBER;
+    if (inDay < 0) {
+      days -= 1;
+      inDay += MICROS_PER_DAY_NUMBER;
+    } else if (inDay >= MICROS_PER_DAY_NUMBER) {
+      days += 1;
+      inDay -= MICROS_PER_DAY_NUMBER;
+    }
+  } else {
+    let bigDays = micros / MICROS_PER_DAY;
+    let bigInDay = micros % MICROS_PER_DAY;
+    if (bigInDay < 0n) {
+      bigInDay += MICROS_PER_DAY;
+      bigDays -= 1n;
+    }
+    days = Number(bigDays);
+    inDay = Number(bigInDay);
   }
-  const { year, month, day } = civilFromDays(Number(days));
+  const { year, month, day } = civilFromDays(days);
   const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
   const yearText = year < 0 ? `-${pad(-year, 4)}` : year > 9999 ? `+${year}` : pad(year, 4);
-  const seconds = Number(inDay / 1_000_000n);
-  const fraction = Number(inDay % 1_000_000n);
+  const seconds = Math.floor(inDay / 1_000_000);
+  const fraction = inDay % 1_000_000;
   let fractionText = fraction === 0 ? '' : pad(fraction, 6).replace(/0+$/, '');
   if (fractionText.length < fractionDigits)
     fractionText = fractionText.padEnd(Math.min(fractionDigits, 9), '0');

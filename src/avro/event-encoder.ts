@@ -85,18 +85,21 @@ export function createEncoderFactory(options: EncoderFactoryOptions): EncoderFac
           throw await refused(error, subject, schemaJson);
         });
 
+      // Compacted topics refuse records without a key: a key-less table's topic only expires.
+      const keyless = codec.keySchemaJson === null;
+      // The topic is made while the schemas register: both must be done before the first record.
+      const topicMade = options.topics.ensure(
+        [topic],
+        keyless ? { configEntries: [{ name: 'cleanup.policy', value: 'delete' }] } : {},
+      );
+      topicMade.catch(() => {}); // a registration failure is reported first
       const [keyId, valueId] = await Promise.all([
         codec.keySchemaJson === null ? null : register(`${topic}-key`, codec.keySchemaJson),
         register(`${topic}-value`, codec.envelopeSchemaJson),
       ]);
       // Only a registered version is what later changes are described against.
       lastSchema.set(name, table);
-      // Compacted topics refuse records without a key: a key-less table's topic only expires.
-      const keyless = codec.keySchemaJson === null;
-      await options.topics.ensure(
-        [topic],
-        keyless ? { configEntries: [{ name: 'cleanup.policy', value: 'delete' }] } : {},
-      );
+      await topicMade;
 
       const compiled = codec;
       return {

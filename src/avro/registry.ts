@@ -6,8 +6,9 @@ import { createHash } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { RegistryConfig, TlsConfig } from '../config/schema.ts';
+import { Semaphore } from '../core/semaphore.ts';
 import { tlsOptions } from '../core/tls.ts';
-import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { avroTypeOptions } from './logical-types.ts';
 import { registryError } from './registry-errors.ts';
 
@@ -27,6 +28,12 @@ export interface RegistryOptions {
   ssl?: TlsConfig | undefined;
 }
 
+/** Registrations sent at once: enough to keep the registry busy, few enough not to queue in it. */
+const REGISTRATIONS_IN_FLIGHT = 8;
+
+/** How long an idle registry connection stays open. */
+const IDLE_CONNECTION_MS = 4_000;
+
 /** sha-256 of the schema text: any change, even of a property, is a new schema. */
 export function schemaFingerprint(schemaJson: string): string {
   return createHash('sha256').update(schemaJson).digest('hex');
@@ -41,6 +48,7 @@ export class SchemaRegistryClient {
   readonly #agent: HttpAgent;
   readonly #timeoutMs: number;
   readonly #ids = new Map<string, Promise<number>>();
+  readonly #registrations = new Semaphore(REGISTRATIONS_IN_FLIGHT);
 
   constructor(options: RegistryOptions) {
     const url = options.url ?? options.host;
@@ -55,9 +63,13 @@ export class SchemaRegistryClient {
       auth && `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
     this.#user = auth?.username;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
+    // Connections kept open while in use (a snapshot of many tables registers
+    // schemas by the thousand), closed after a few idle seconds: well before a
+    // server would close them under a request.
+    const keepAlive = { keepAlive: true, timeout: IDLE_CONNECTION_MS };
     this.#agent = this.url.startsWith('https:')
-      ? new HttpsAgent({ ...tlsOptions(options.ssl ?? true) })
-      : new HttpAgent();
+      ? new HttpsAgent({ ...keepAlive, ...tlsOptions(options.ssl ?? true) })
+      : new HttpAgent(keepAlive);
     this.#client = new SchemaRegistry(
       {
         host: this.url,
@@ -81,55 +93,33 @@ export class SchemaRegistryClient {
     return id;
   }
 
+  /**
+   * One POST per new schema, at most REGISTRATIONS_IN_FLIGHT at a time: a
+   * snapshot of many tables registers two subjects per table, and the
+   * registry serialises its writes anyway. The subject's compatibility level
+   * is read only to explain a refusal.
+   */
   async #register(subject: string, schemaJson: string): Promise<number> {
     const context = { url: this.url, user: this.#user, subject };
-    for (let attempt = 1; ; attempt += 1) {
-      let level: string | null;
-      try {
-        level = await this.#compatibility(`/config/${encodeURIComponent(subject)}`);
-      } catch (error) {
-        throw registryError(error, context);
-      }
-      try {
-        if (!isNamedSchema(schemaJson)) return await this.#registerUnnamed(subject, schemaJson);
-        // The client refuses to register when the subject's level differs from
-        // the one it is given, and would set BACKWARD on new subjects: give it
-        // the subject's own level and leave the configuration alone.
-        const { id } = await this.#client.register(
-          { type: SchemaType.AVRO, schema: schemaJson },
-          { subject, compatibility: (level ?? COMPATIBILITY.BACKWARD) as COMPATIBILITY, updateConfig: false },
-        );
-        return id;
-      } catch (error) {
-        const name = (error as Error | null)?.name;
-        if (name === 'ConfluentSchemaRegistryCompatibilityError' && attempt < 3) continue; // level changed meanwhile
-        const compatibility =
-          (error as { status?: number }).status === 409
-            ? (level ?? (await this.#globalCompatibility()))
-            : null;
-        throw registryError(error, { ...context, compatibility });
-      }
-    }
-  }
-
-  /** The client registers named schemas only; a primitive or union one (an outbox key or payload) goes straight to the API. */
-  async #registerUnnamed(subject: string, schemaJson: string): Promise<number> {
-    const response = await this.#request(`/subjects/${encodeURIComponent(subject)}/versions`, {
-      method: 'POST',
-      body: JSON.stringify({ schema: schemaJson }),
-    });
-    let body: { id?: unknown; message?: unknown } = {};
+    await this.#registrations.acquire();
     try {
-      body = JSON.parse(response.text) as typeof body;
-    } catch {
-      // not JSON: the status says what went wrong
+      const path = `/subjects/${encodeURIComponent(subject)}/versions`;
+      const body = (await this.#call(path, JSON.stringify({ schema: schemaJson }))) as {
+        id?: unknown;
+      } | null;
+      if (typeof body?.id !== 'number') throw new Error(`POST ${path}: the answer has no schema id`);
+      return body.id;
+    } catch (error) {
+      const compatibility =
+        (error as { status?: number }).status === 409
+          ? await this.#compatibility(`/config/${encodeURIComponent(subject)}`)
+              .catch(() => null)
+              .then((level) => level ?? this.#globalCompatibility())
+          : null;
+      throw registryError(error, { ...context, compatibility });
+    } finally {
+      this.#registrations.release();
     }
-    if (response.status < 200 || response.status >= 300 || typeof body.id !== 'number') {
-      throw Object.assign(new Error(String(body.message ?? `HTTP ${response.status}`)), {
-        status: response.status,
-      });
-    }
-    return body.id;
   }
 
   /**
@@ -193,9 +183,18 @@ export class SchemaRegistryClient {
 
   /** GET a resource of the Confluent API: its JSON body, null when not found (404) or not JSON. */
   async #get(path: string): Promise<unknown> {
-    const response = await this.#request(path);
+    return this.#call(path);
+  }
+
+  /**
+   * GET `path`, or POST `body` to it: the JSON answer (null when not JSON, or
+   * for a GET not found). A failure carries the HTTP status and the
+   * registry's message (a GET's prefixed with its path).
+   */
+  async #call(path: string, body?: string): Promise<unknown> {
+    const response = await this.#request(path, body);
     const text = response.text;
-    if (response.status === 404) return null;
+    if (response.status === 404 && body === undefined) return null;
     if (response.status < 200 || response.status >= 300) {
       let message = text;
       try {
@@ -203,7 +202,8 @@ export class SchemaRegistryClient {
       } catch {
         // not JSON: keep the text
       }
-      throw Object.assign(new Error(`GET ${path}: ${message || `HTTP ${response.status}`}`), {
+      message ||= `HTTP ${response.status}`;
+      throw Object.assign(new Error(body === undefined ? `GET ${path}: ${message}` : message), {
         status: response.status,
       });
     }
@@ -214,11 +214,11 @@ export class SchemaRegistryClient {
     }
   }
 
-  /** A request over the client's agent, so it uses the registry's TLS settings (fetch cannot take them per connection). */
-  #request(path: string, post?: { method: 'POST'; body: string }): Promise<{ status: number; text: string }> {
+  /** GET (or POST `body`) over the client's agent (fetch cannot take TLS settings per connection). */
+  #request(path: string, body?: string): Promise<{ status: number; text: string }> {
     const url = new URL(`${this.url}${path}`);
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const method = post?.method ?? 'GET';
+    const method = body === undefined ? 'GET' : 'POST';
     return new Promise((resolve, reject) => {
       const outgoing = request(
         url,
@@ -227,7 +227,12 @@ export class SchemaRegistryClient {
           agent: this.#agent,
           headers: {
             accept: 'application/vnd.schemaregistry.v1+json, application/json',
-            ...(post ? { 'content-type': 'application/vnd.schemaregistry.v1+json' } : {}),
+            ...(body === undefined
+              ? {}
+              : {
+                  'content-type': 'application/vnd.schemaregistry.v1+json',
+                  'content-length': Buffer.byteLength(body),
+                }),
             ...(this.#authorization ? { authorization: this.#authorization } : {}),
           },
           timeout: this.#timeoutMs,
@@ -245,7 +250,7 @@ export class SchemaRegistryClient {
         outgoing.destroy(Object.assign(new Error(`${method} ${path} timed out`), { name: 'TimeoutError' })),
       );
       outgoing.on('error', (error) => reject(new Error('fetch failed', { cause: error })));
-      outgoing.end(post?.body);
+      outgoing.end(body);
     });
   }
 
@@ -264,11 +269,6 @@ export class SchemaRegistryClient {
       throw error;
     }
   }
-}
-
-function isNamedSchema(schemaJson: string): boolean {
-  const schema = JSON.parse(schemaJson) as unknown;
-  return typeof schema === 'object' && schema !== null && !Array.isArray(schema) && 'name' in schema;
 }
 
 /** The client the `registry` config group describes: URL, basic auth, TLS. */

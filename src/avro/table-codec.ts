@@ -71,9 +71,16 @@ export function compileTableCodec(schemas: TableAvroSchemas): TableCodec {
     record['after'] = envelope.after === null ? null : toAvroRow(envelope.after);
     record['source'] = envelope.source;
     record['op'] = envelope.op;
-    record['ts_ms'] = envelope.tsUs / 1000n;
-    record['ts_us'] = envelope.tsUs;
-    record['ts_ns'] = envelope.tsUs * 1000n;
+    const { tsUs } = envelope;
+    if (typeof tsUs === 'number') {
+      record['ts_ms'] = Math.floor(tsUs / 1000);
+      record['ts_us'] = tsUs;
+      record['ts_ns'] = BigInt(tsUs) * 1000n;
+    } else {
+      record['ts_ms'] = tsUs / 1000n;
+      record['ts_us'] = tsUs;
+      record['ts_ns'] = tsUs * 1000n;
+    }
     if (envelope.transaction === null) {
       record['transaction'] = null;
     } else {

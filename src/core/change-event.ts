@@ -27,6 +27,12 @@ export interface SchemaMessage {
   table: TableSchema;
   /** Register the table's schemas (and create its topic) now, not at its first change. */
   register?: boolean;
+  /**
+   * Start registering the table's schemas (and creating its topic) without
+   * waiting for it: a change will follow. The snapshot announces the tables
+   * it has read ahead this way, so many tables are prepared at once.
+   */
+  prepare?: boolean;
 }
 
 export type RowOp = 'c' | 'u' | 'd' | 'r';

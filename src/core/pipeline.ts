@@ -1,8 +1,15 @@
 import type { Logger } from 'pino';
 import type { ChangeStream, Dialect } from './dialect.ts';
-import type { ChangeMessage, SourceMessage, SourceOffset, TruncateMessage } from './change-event.ts';
-import { tableKey, type Row, type TableSchema } from './schema.ts';
+import type {
+  ChangeMessage,
+  SchemaMessage,
+  SourceMessage,
+  SourceOffset,
+  TruncateMessage,
+} from './change-event.ts';
+import { tableKey, type Row, type TableId, type TableSchema } from './schema.ts';
 import { TributaryError } from './errors.ts';
+import { CommitBatch } from './commit-batch.ts';
 
 /** The Debezium envelope of one event, with canonical row values (see schema.ts). */
 export interface Envelope {
@@ -10,8 +17,12 @@ export interface Envelope {
   after: Row | null;
   source: Record<string, unknown>;
   op: 'c' | 'u' | 'd' | 'r' | 't';
-  /** When the event was made, in microseconds since the epoch (Debezium's `ts_us`; `ts_ms` and `ts_ns` follow). */
-  tsUs: bigint;
+  /**
+   * When the event was made, in microseconds since the epoch (Debezium's
+   * `ts_us`; `ts_ms` and `ts_ns` follow): a number while exact (the pipeline's
+   * clock), else a bigint.
+   */
+  tsUs: number | bigint;
   transaction: { id: string; totalOrder: bigint; dataCollectionOrder: bigint } | null;
 }
 
@@ -72,7 +83,12 @@ export interface ChangeRouter {
 }
 
 export interface EventSink {
-  add(records: OutgoingRecord[]): Promise<void>;
+  /** Adds records to the open Kafka transaction; a promise when the caller must wait (for room, or a failure). */
+  add(records: OutgoingRecord[]): Promise<void> | undefined;
+  /**
+   * Commits every record added so far with `offset`. Records added before the
+   * returned promise settles belong to the next transaction.
+   */
   commit(offset: SourceOffset): Promise<void>;
 }
 
@@ -114,33 +130,60 @@ export interface PipelineOptions {
   deadLetters?: FailedChangeHandler;
 }
 
-/** The wall clock in microseconds (Date.now() has only milliseconds). */
-function nowMicros(): bigint {
-  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
+/** The wall clock in microseconds (Date.now() has only milliseconds); exact as a number until the year 2255. */
+function nowMicros(): number {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
 }
 
-const TIMEOUT = Symbol('timeout');
-const ABORTED = Symbol('aborted');
+/** Whether `next` has settled once pending I/O callbacks and microtasks have run. */
+function settlesSoon(next: Promise<unknown>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const immediate = setImmediate(() => resolve(false));
+    next.then(
+      () => {
+        clearImmediate(immediate);
+        resolve(true);
+      },
+      () => {
+        clearImmediate(immediate);
+        resolve(true);
+      },
+    );
+  });
+}
+
+const WOKEN = Symbol('woken');
+
+/** A commit time as the `source` block's ts_ms, ts_us and ts_ns. */
+function timesOf(ms: number, us: bigint | undefined): { ms: number; us: bigint; ns: bigint } {
+  const micros = us ?? BigInt(ms) * 1000n;
+  return { ms, us: micros, ns: micros * 1000n };
+}
 
 /**
  * Turns a dialect's messages into Kafka records and commits them with their
  * offsets. Several small source transactions share one Kafka transaction,
- * bounded by event count, bytes and time; a source transaction is never split,
- * however large (its records are streamed into the open Kafka transaction).
- * The source is acknowledged only after the Kafka commit.
+ * bounded by event count, bytes and time (commit-batch.ts); a source
+ * transaction is never split, however large (its records are streamed into
+ * the open Kafka transaction). The next batch is encoded while a commit
+ * travels; the source is acknowledged only after the Kafka commit.
  *
  * Returns when the stream ends or the signal aborts (at a transaction boundary).
  */
 export async function runPipeline(options: PipelineOptions): Promise<void> {
-  const { stream, sink, batch, signal, logger } = options;
+  const { stream, sink, signal, logger } = options;
   const schemas = new Map<string, TableSchema>();
-  const encoders = new Map<string, TableEncoder>();
+  /** Encoders built or being built, by table: a failed one is dropped, so the next change tries again. */
+  const encoders = new Map<string, Promise<TableEncoder>>();
+  /** The encoders already built: a change of their table is written without waiting. */
+  const readyEncoders = new Map<string, TableEncoder>();
   const truncatesSkipped = new Set<string>();
 
   let inSourceTx = false;
   let txId: string | null = null;
   let commitTimeMs = 0;
-  let commitTimeUs = 0n;
+  /** The open source transaction's commit time as the `source` block's ts_ms, ts_us and ts_ns. */
+  let sourceTimes = { ms: 0, us: 0n, ns: 0n };
   let totalOrder = 0n;
   /** Events of the open source transaction already in the open Kafka transaction. */
   let txEvents = 0;
@@ -148,26 +191,47 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   /** Whether the open source transaction's BEGIN went to the transaction topic. */
   let txBegun = false;
 
-  let pendingOffset: SourceOffset | null = null;
-  let batchStartedAt = 0;
-  let batchEvents = 0;
-  let batchBytes = 0;
-  let batchTransactions = 0;
-
-  const aborted = new Promise<typeof ABORTED>((resolve) => {
-    if (signal.aborted) resolve(ABORTED);
-    signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
+  /** Wakes the main loop when it waits for the source (abort, batch deadline, failed commit). */
+  let wake: (() => void) | null = null;
+  const wakeUp = (): void => wake?.();
+  const batch = new CommitBatch({
+    sink,
+    stream,
+    bounds: options.batch,
+    observer: options.observer,
+    onFailure: wakeUp,
   });
+  signal.addEventListener('abort', wakeUp, { once: true });
+
+  // The last table id seen and its key: a dialect hands the same id object for a table's changes.
+  let lastTableId: TableId | null = null;
+  let lastTableKey = '';
+  const keyOf = (id: TableId): string => {
+    if (id !== lastTableId) {
+      lastTableId = id;
+      lastTableKey = tableKey(id);
+    }
+    return lastTableKey;
+  };
 
   async function encoderFor(key: string): Promise<TableEncoder> {
-    let encoder = encoders.get(key);
-    if (!encoder) {
-      const schema = schemas.get(key);
-      if (!schema) throw new Error(`no schema announced for ${key} before its first change`);
-      // A refusal is handled by writeOrDeadLetter, around every caller.
-      encoder = await options.encoders.forTable(schema);
-      encoders.set(key, encoder);
-    }
+    return encoders.get(key) ?? buildEncoder(key);
+  }
+
+  /** Starts building a table's encoder; a refusal reaches the change that needs it (writeOrDeadLetter). */
+  function buildEncoder(key: string): Promise<TableEncoder> {
+    const schema = schemas.get(key);
+    if (!schema) return Promise.reject(new Error(`no schema announced for ${key} before its first change`));
+    const encoder = options.encoders.forTable(schema);
+    encoders.set(key, encoder);
+    encoder.then(
+      (built) => {
+        if (encoders.get(key) === encoder) readyEncoders.set(key, built);
+      },
+      () => {
+        if (encoders.get(key) === encoder) encoders.delete(key);
+      },
+    );
     return encoder;
   }
 
@@ -184,21 +248,24 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       version: options.version,
       connector: options.dialect.connector,
       name: options.name,
-      ts_ms: BigInt(commitTimeMs),
-      ts_us: commitTimeUs,
-      ts_ns: commitTimeUs * 1000n,
+      ts_ms: sourceTimes.ms,
+      ts_us: sourceTimes.us,
+      ts_ns: sourceTimes.ns,
       ...source,
     };
   }
 
   /** Adds records that are not change events (BEGIN and END) to the open Kafka transaction. */
-  async function addMetadata(record: OutgoingRecord): Promise<void> {
-    await sink.add([record]);
-    batchBytes += (record.value?.length ?? 0) + (record.key?.length ?? 0);
+  function addMetadata(record: OutgoingRecord): Promise<void> | undefined {
+    batch.addedRecords(0, (record.value?.length ?? 0) + (record.key?.length ?? 0));
+    return sink.add([record]);
   }
 
-  /** Encodes one event (and its tombstone after a delete) into the open Kafka transaction. */
-  async function emit(
+  /**
+   * Encodes one event (and its tombstone after a delete) into the open Kafka
+   * transaction. Synchronous unless the sink asks to wait.
+   */
+  function emit(
     encoder: TableEncoder,
     table: string,
     op: Envelope['op'],
@@ -206,11 +273,12 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     after: Row | null,
     source: Record<string, unknown>,
     keyBytes: Buffer | null,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const metadata = options.transactionEvents;
+    let begun: Promise<void> | undefined;
     if (metadata && txId !== null && !txBegun) {
       txBegun = true;
-      await addMetadata(metadata.begin(txId, BigInt(commitTimeMs)));
+      begun = addMetadata(metadata.begin(txId, BigInt(commitTimeMs)));
     }
     const value = encoder.encodeValue({
       before,
@@ -224,20 +292,30 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     // A tombstone lets compaction drop the deleted key.
     if (op === 'd' && options.tombstones && keyBytes)
       records.push({ topic: encoder.topic, key: keyBytes, value: null });
-    await sink.add(records);
-    txEvents += 1;
-    batchEvents += 1;
-    batchBytes += value.length + (keyBytes?.length ?? 0);
-    options.observer?.onEvents?.(table, op, 1);
+    const sent = sink.add(records);
+    const bytes = value.length + (keyBytes?.length ?? 0);
+    if (begun === undefined && sent === undefined) {
+      txEvents += 1;
+      batch.added(table, op, bytes);
+      return undefined;
+    }
+    return (async () => {
+      await begun;
+      await sent;
+      // Counted once taken: a record refused before it is sent is not in the transaction.
+      txEvents += 1;
+      batch.added(table, op, bytes);
+    })();
   }
 
   /** Records other than the change's own event (routed, dead-lettered), in the open Kafka transaction. */
   async function addRecords(records: OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await sink.add(records);
     txEvents += 1;
-    batchEvents += records.length;
-    for (const record of records) batchBytes += (record.key?.length ?? 0) + (record.value?.length ?? 0);
+    let bytes = 0;
+    for (const record of records) bytes += (record.key?.length ?? 0) + (record.value?.length ?? 0);
+    batch.addedRecords(records.length, bytes);
+    await sink.add(records);
   }
 
   /**
@@ -245,28 +323,34 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
    * the pipeline, unless the dead-letter policy takes it: then its dead letter
    * goes into the same Kafka transaction and the pipeline goes on.
    */
-  async function writeOrDeadLetter(failed: FailedChange, write: () => Promise<void>): Promise<void> {
-    try {
-      await write();
-    } catch (error) {
-      const records = (await options.deadLetters?.recordsFor(failed, error)) ?? null;
-      if (records === null) {
-        await commitBeforeStop(error);
-        throw error;
-      }
-      await addRecords(records);
+  async function deadLetter(failed: FailedChange, error: unknown): Promise<void> {
+    const records = (await options.deadLetters?.recordsFor(failed, error)) ?? null;
+    if (records === null) {
+      await commitBeforeStop(error);
+      throw error;
     }
+    await addRecords(records);
   }
 
-  async function onTruncate(message: TruncateMessage): Promise<void> {
-    const failed = {
-      table: tableKey(message.table),
-      op: 't',
-      before: null,
-      after: null,
-      source: message.source,
-    };
-    await writeOrDeadLetter(failed, () => writeTruncate(message));
+  /** Runs `write`, dead-lettering the change if it throws or its promise rejects. */
+  function writeOrDeadLetter(
+    failed: () => FailedChange,
+    write: () => Promise<void> | undefined,
+  ): Promise<void> | undefined {
+    let written: Promise<void> | undefined;
+    try {
+      written = write();
+    } catch (error) {
+      return deadLetter(failed(), error);
+    }
+    return written?.catch((error: unknown) => deadLetter(failed(), error));
+  }
+
+  function onTruncate(message: TruncateMessage): Promise<void> | undefined {
+    return writeOrDeadLetter(
+      () => ({ table: tableKey(message.table), op: 't', before: null, after: null, source: message.source }),
+      () => writeTruncate(message),
+    );
   }
 
   async function writeTruncate(message: TruncateMessage): Promise<void> {
@@ -286,15 +370,22 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     await emit(encoder, table, 't', null, null, sourceBlock(message.source), null);
   }
 
-  async function onChange(message: ChangeMessage): Promise<void> {
+  function onChange(message: ChangeMessage): Promise<void> | undefined {
+    const table = keyOf(message.table);
     const { op, before, after, source } = message;
-    await writeOrDeadLetter({ table: tableKey(message.table), op, before, after, source }, () =>
-      writeChange(message),
+    return writeOrDeadLetter(
+      () => ({ table, op, before, after, source }),
+      () => writeChange(message, table),
     );
   }
 
-  async function writeChange(message: ChangeMessage): Promise<void> {
-    const table = tableKey(message.table);
+  /** Synchronous when the table's encoder is ready and nothing routes the change (the common case). */
+  function writeChange(message: ChangeMessage, table: string): Promise<void> | undefined {
+    const encoder = options.router ? undefined : readyEncoders.get(table);
+    return encoder ? writeChangeWith(encoder, message, table) : routeAndWriteChange(message, table);
+  }
+
+  async function routeAndWriteChange(message: ChangeMessage, table: string): Promise<void> {
     if (options.router) {
       const routed = await options.router.route(message, schemas.get(table)!);
       if (routed) {
@@ -302,7 +393,14 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
         if (!routed.keepChange) return;
       }
     }
-    const encoder = await encoderFor(table);
+    await writeChangeWith(await encoderFor(table), message, table);
+  }
+
+  function writeChangeWith(
+    encoder: TableEncoder,
+    message: ChangeMessage,
+    table: string,
+  ): Promise<void> | undefined {
     const { op, before, after } = message;
     const source = sourceBlock(message.source);
     const keyBytes = encoder.encodeKey((after ?? before)!);
@@ -311,12 +409,12 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       // new one created (as Debezium does), so compaction drops the old key.
       const oldKey = encoder.encodeKey(before);
       if (oldKey && !oldKey.equals(keyBytes)) {
-        await emit(encoder, table, 'd', before, null, source, oldKey);
-        await emit(encoder, table, 'c', null, after, source, keyBytes);
-        return;
+        const deleted = emit(encoder, table, 'd', before, null, source, oldKey);
+        const create = () => emit(encoder, table, 'c', null, after, source, keyBytes);
+        return deleted ? deleted.then(create) : create();
       }
     }
-    await emit(encoder, table, op, before, after, source, keyBytes);
+    return emit(encoder, table, op, before, after, source, keyBytes);
   }
 
   /**
@@ -329,127 +427,117 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
    */
   async function commitBeforeStop(error: unknown): Promise<void> {
     if (!(error instanceof TributaryError) || error.retriable) return;
-    if (txEvents > 0 || pendingOffset === null) return;
+    if (txEvents > 0 || batch.offset === null) return;
     try {
-      await flush();
+      await batch.flush();
+      await batch.settle();
     } catch (flushError) {
       logger.warn({ err: flushError }, 'could not commit the transactions before the failed one');
     }
   }
 
-  async function flush(): Promise<void> {
-    if (pendingOffset === null) return;
-    const offset = pendingOffset;
-    await sink.commit(offset);
-    options.observer?.onCommit?.({
-      events: batchEvents,
-      bytes: batchBytes,
-      sourceTransactions: batchTransactions,
-      offset,
-      sourceCommitTimeMs: batchTransactions > 0 ? commitTimeMs : 0,
-    });
-    pendingOffset = null;
-    disarmDeadline();
-    batchEvents = 0;
-    batchBytes = 0;
-    batchTransactions = 0;
-    // Only now is everything up to `offset` durable: the source may release it.
-    await stream.acknowledge(offset);
-  }
-
-  async function handle(message: SourceMessage): Promise<void> {
+  function handle(message: SourceMessage): Promise<void> | undefined {
     switch (message.kind) {
-      case 'schema':
-        schemas.set(tableKey(message.table.id), message.table);
-        encoders.delete(tableKey(message.table.id));
-        if (message.register) await encoderFor(tableKey(message.table.id));
-        return;
+      case 'change':
+        if (!inSourceTx) throw new Error(`${message.kind} outside a source transaction`);
+        return onChange(message);
       case 'begin':
         inSourceTx = true;
         txId = message.txId;
         commitTimeMs = message.commitTimeMs;
-        commitTimeUs = message.commitTimeUs ?? BigInt(message.commitTimeMs) * 1000n;
+        sourceTimes = timesOf(message.commitTimeMs, message.commitTimeUs);
         totalOrder = 0n;
         txEvents = 0;
         tableOrder.clear();
         txBegun = false;
-        return;
-      case 'change':
+        return undefined;
+      case 'commit':
+        return onCommit(message.offset);
+      case 'schema':
+        return onSchema(message);
       case 'truncate':
         if (!inSourceTx) throw new Error(`${message.kind} outside a source transaction`);
-        await (message.kind === 'change' ? onChange(message) : onTruncate(message));
-        return;
-      case 'commit':
-        if (txBegun && options.transactionEvents && txId !== null) {
-          // The END, with the events per table, commits with the transaction's events.
-          const counts = new Map([...tableOrder].map(([table, order]) => [table, Number(order)]));
-          await addMetadata(options.transactionEvents.end(txId, BigInt(commitTimeMs), counts));
-          txBegun = false;
-        }
-        inSourceTx = false;
-        if (pendingOffset === null) batchStartedAt = Date.now();
-        pendingOffset = message.offset;
-        batchTransactions += 1;
-        if (batchEvents >= batch.maxEvents || batchBytes >= batch.maxBytes) await flush();
-        return;
+        return onTruncate(message);
       case 'heartbeat':
-        if (inSourceTx) return;
-        if (pendingOffset === null) batchStartedAt = Date.now();
-        pendingOffset = message.offset;
-        return;
+        if (!inSourceTx) batch.heartbeat(message.offset);
+        return undefined;
     }
   }
 
-  // One timer per batch (not per message) bounds how long a batch waits.
-  let deadline = null as Promise<typeof TIMEOUT> | null;
-  let deadlineTimer: NodeJS.Timeout | undefined;
-  const armDeadline = () => {
-    if (deadline) return;
-    deadline = new Promise((resolve) => {
-      deadlineTimer = setTimeout(
-        () => resolve(TIMEOUT),
-        Math.max(0, batchStartedAt + batch.maxDelayMs - Date.now()),
-      );
+  async function onSchema(message: SchemaMessage): Promise<void> {
+    const key = tableKey(message.table.id);
+    schemas.set(key, message.table);
+    encoders.delete(key);
+    readyEncoders.delete(key);
+    if (message.register) await encoderFor(key);
+    else if (message.prepare) void buildEncoder(key);
+  }
+
+  async function onCommit(offset: SourceOffset): Promise<void> {
+    if (txBegun && options.transactionEvents && txId !== null) {
+      // The END, with the events per table, commits with the transaction's events.
+      const counts = new Map([...tableOrder].map(([table, order]) => [table, Number(order)]));
+      await addMetadata(options.transactionEvents.end(txId, BigInt(commitTimeMs), counts));
+      txBegun = false;
+    }
+    inSourceTx = false;
+    batch.transactionEnded(offset, commitTimeMs);
+    if (batch.full) await batch.flush();
+  }
+
+  /** Whether to commit the batch now, at a source-transaction boundary. */
+  async function batchDue(): Promise<boolean> {
+    const due = batch.due(Date.now());
+    if (due !== 'when-idle') return due === 'now';
+    return !(await settlesSoon(next));
+  }
+
+  /** The next message, or WOKEN when the batch deadline, an abort or a failed commit calls first. */
+  function nextOrWake(): Promise<IteratorResult<SourceMessage> | typeof WOKEN> {
+    const untilDue = batch.msUntilDue(Date.now());
+    return new Promise((resolve, reject) => {
+      const timer = untilDue === null ? undefined : setTimeout(() => resolve(WOKEN), untilDue);
+      wake = () => resolve(WOKEN);
+      next.then(resolve, reject).finally(() => {
+        clearTimeout(timer);
+        wake = null;
+      });
     });
-  };
-  const disarmDeadline = () => {
-    clearTimeout(deadlineTimer);
-    deadline = null;
-  };
+  }
 
   const iterator = stream[Symbol.asyncIterator]();
   let next = iterator.next();
   try {
     for (;;) {
-      const canFlush = pendingOffset !== null && !inSourceTx;
-      if (canFlush && (signal.aborted || Date.now() >= batchStartedAt + batch.maxDelayMs)) {
-        disarmDeadline();
-        await flush();
-        if (signal.aborted) return;
-        continue;
-      }
-      if (signal.aborted && !inSourceTx) return;
-      let result: IteratorResult<SourceMessage> | typeof TIMEOUT | typeof ABORTED;
+      if (batch.failure !== null) throw batch.failure;
+      let result: IteratorResult<SourceMessage> | typeof WOKEN;
       if (inSourceTx) {
         // Inside a source transaction nothing can be committed: just wait for more.
         result = await next;
       } else {
-        if (canFlush) armDeadline();
-        const racers: Array<Promise<typeof result>> = [next, aborted];
-        if (deadline) racers.push(deadline);
-        result = await Promise.race(racers);
+        if (signal.aborted) {
+          await batch.flush();
+          await batch.settle();
+          return;
+        }
+        if (await batchDue()) {
+          await batch.flush();
+          continue;
+        }
+        result = await nextOrWake();
       }
-      if (result === TIMEOUT || result === ABORTED) continue;
+      if (result === WOKEN) continue;
       if (result.done) {
-        disarmDeadline();
-        if (!inSourceTx) await flush();
+        if (!inSourceTx) await batch.flush();
+        await batch.settle();
         return;
       }
       next = iterator.next();
-      await handle(result.value);
+      const handling = handle(result.value);
+      if (handling) await handling;
     }
   } finally {
-    disarmDeadline();
+    signal.removeEventListener('abort', wakeUp);
     // Settle the prefetched message so the generator can be closed.
     void next.catch(() => {});
   }

@@ -61,3 +61,28 @@ test('a resumed snapshot marks no first row again where rows were already sent',
   ]);
   assert.deepEqual(await markers(tables, { completed: ['s.a'] }), ['b:first_in_data_collection', 'b:last']);
 });
+
+test('each table’s schema is announced, to be prepared, before its rows; an empty table’s plainly', async () => {
+  const seen: string[] = [];
+  for await (const message of snapshotMessages({
+    tables: [table('a', [[1, 2], [3]]), table('empty', []), table('b', [[1]])],
+    streamOffset: { at: 1 },
+    progress: null,
+    sourceFor: (schema, snapshot) => ({ snapshot, table: schema.id.table }),
+    logger: pino({ level: 'silent' }),
+    readAheadRows: 100,
+  })) {
+    if (message.kind === 'schema')
+      seen.push(`${message.prepare ? 'prepare' : 'schema'} ${message.table.id.table}`);
+    if (message.kind === 'change') seen.push(`${message.source['table'] as string}`);
+  }
+  const at = (entry: string) => seen.indexOf(entry);
+  assert.ok(at('prepare a') >= 0 && at('prepare a') < at('a'), seen.join(', '));
+  assert.ok(at('prepare b') >= 0 && at('prepare b') < at('b'), seen.join(', '));
+  assert.ok(at('schema empty') >= 0, seen.join(', '));
+  assert.equal(seen.filter((entry) => entry.startsWith('prepare')).length, 2, 'each table announced once');
+  assert.deepEqual(
+    seen.filter((entry) => !entry.includes(' ')),
+    ['a', 'a', 'a', 'b'],
+  );
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Message, PartitionMetadata, RecordMetadata } from 'kafkajs';
+import { Partitioners, type Message, type PartitionMetadata, type RecordMetadata } from 'kafkajs';
 import { assertCompleteSend, recordingPartitioner } from './complete-sends.ts';
 
 const metadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: partitionId }) as PartitionMetadata);
@@ -19,6 +19,22 @@ test('the partitioner picks the Java client partition and pins it on the message
   const keyless: Message = { key: null, value: Buffer.from('y') };
   assert.equal(keyless.partition, undefined);
   assert.equal(partitioner({ topic: 't', partitionMetadata: metadata, message: keyless }), keyless.partition);
+});
+
+test("keyed messages land where kafkajs's default partitioner (the Java client's murmur2) puts them", () => {
+  const ours = recordingPartitioner();
+  const theirs = Partitioners.DefaultPartitioner();
+  for (const partitions of [1, 2, 3, 7, 12]) {
+    const all = Array.from(
+      { length: partitions },
+      (_, partitionId) => ({ partitionId, leader: 0 }) as PartitionMetadata,
+    );
+    for (let i = 0; i < 200; i++) {
+      const key = i % 2 === 0 ? Buffer.from(`key-${i * 7919}`) : `text-${i}`;
+      const expected = theirs({ topic: 't', partitionMetadata: all, message: { key, value: null } });
+      assert.equal(ours({ topic: 't', partitionMetadata: all, message: { key, value: null } }), expected);
+    }
+  }
 });
 
 test('a send answered once for each partition it wrote passes', () => {

@@ -1,5 +1,12 @@
+import './kafkajs-patches.ts';
+import { createRequire } from 'node:module';
 import { Partitioners, type ICustomPartitioner, type Message, type RecordMetadata } from 'kafkajs';
 import { TributaryError } from '../core/errors.ts';
+
+/** kafkajs's murmur2 (the Java client's), which its default partitioner hashes keys with. */
+const murmur2 = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/default/murmur2.js') as (
+  key: Buffer | string,
+) => number;
 
 /**
  * kafkajs 2.2.4 retries a produce call per broker, not per partition: after a
@@ -19,8 +26,18 @@ import { TributaryError } from '../core/errors.ts';
 export const recordingPartitioner: ICustomPartitioner = () => {
   const pick = Partitioners.DefaultPartitioner();
   return (args) => {
-    const partition = pick(args);
-    (args.message as Message).partition = partition;
+    const message = args.message as Message;
+    if (message.partition !== undefined && message.partition !== null) return message.partition;
+    const partitions = args.partitionMetadata.length;
+    // A keyed message: what kafkajs's default partitioner computes, without
+    // the per-message list of available partitions it builds first.
+    const partition =
+      message.key === null || message.key === undefined
+        ? pick(args)
+        : partitions === 1
+          ? 0
+          : (murmur2(message.key) & 0x7fffffff) % partitions;
+    message.partition = partition;
     return partition;
   };
 };

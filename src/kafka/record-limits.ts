@@ -1,7 +1,9 @@
+import './kafkajs-patches.ts';
 import kafkajs, { type Admin } from 'kafkajs';
 import type { SourceOffset } from '../core/change-event.ts';
+import { Batcher } from '../core/batcher.ts';
 import { TributaryError } from '../core/errors.ts';
-import type { EventSink, OutgoingRecord } from '../core/pipeline.ts';
+import type { EncoderFactory, EventSink, OutgoingRecord } from '../core/pipeline.ts';
 
 export const TOO_LARGE_FIX =
   'raise max.message.bytes on the topic (and message.max.bytes on the brokers) above the size of the largest row event (before and after images of the row), exclude the table or its large columns, or set errors.tolerance: all to send such records to the dead-letter topic';
@@ -19,8 +21,10 @@ const VARINT = 5;
 export function recordBatchBytes(record: Pick<OutgoingRecord, 'key' | 'value' | 'headers'>): number {
   let bytes = BATCH_HEADER + VARINT + 1 + 2 * VARINT + 10; // length, attributes, offset and timestamp deltas
   bytes += VARINT + (record.key?.length ?? 0) + VARINT + (record.value?.length ?? 0) + VARINT;
-  for (const [name, value] of Object.entries(record.headers ?? {})) {
-    bytes += VARINT + Buffer.byteLength(name) + VARINT + Buffer.byteLength(value);
+  if (record.headers) {
+    for (const [name, value] of Object.entries(record.headers)) {
+      bytes += VARINT + Buffer.byteLength(name) + VARINT + Buffer.byteLength(value);
+    }
   }
   return bytes;
 }
@@ -29,6 +33,8 @@ export function recordBatchBytes(record: Pick<OutgoingRecord, 'key' | 'value' | 
 export class TopicLimits {
   private readonly limits = new Map<string, Promise<number>>();
   private readonly known = new Map<string, number>();
+  /** The limits of topics asked for together (a snapshot's tables) are read in one request. */
+  private readonly reads = new Batcher<string, number>((topics) => this.describe(topics));
   private readonly admin: Admin;
 
   constructor(admin: Admin) {
@@ -43,32 +49,57 @@ export class TopicLimits {
   limitFor(topic: string): Promise<number> {
     let limit = this.limits.get(topic);
     if (!limit) {
-      limit = this.describe(topic);
+      limit = this.reads.get(topic);
       limit.catch(() => this.limits.delete(topic)); // a failed read is tried again
       this.limits.set(topic, limit);
     }
     return limit;
   }
 
-  private async describe(topic: string): Promise<number> {
+  private async describe(topics: string[]): Promise<number[]> {
     const { resources } = await this.admin.describeConfigs({
       includeSynonyms: false,
       // kafkajs' CommonJS exports hide this enum from ESM named imports.
-      resources: [
-        { type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] },
-      ],
+      resources: topics.map((name) => ({
+        type: kafkajs.ConfigResourceTypes.TOPIC,
+        name,
+        configNames: ['max.message.bytes'],
+      })),
     });
-    const value = resources[0]?.configEntries.find((entry) => entry.configName === 'max.message.bytes');
-    const limit = Number(value?.configValue);
-    if (!Number.isFinite(limit) || limit <= 0) {
-      throw new TributaryError(`could not read max.message.bytes of topic ${topic}`, {
-        code: 'KAFKA_FAILED',
-        retriable: true,
-      });
-    }
-    this.known.set(topic, limit);
-    return limit;
+    const byTopic = new Map(resources.map((resource) => [resource.resourceName, resource]));
+    return topics.map((topic) => {
+      const value = byTopic
+        .get(topic)
+        ?.configEntries.find((entry) => entry.configName === 'max.message.bytes');
+      const limit = Number(value?.configValue);
+      if (!Number.isFinite(limit) || limit <= 0) {
+        throw new TributaryError(`could not read max.message.bytes of topic ${topic}`, {
+          code: 'KAFKA_FAILED',
+          retriable: true,
+        });
+      }
+      this.known.set(topic, limit);
+      return limit;
+    });
   }
+}
+
+/**
+ * Reads each table's topic limit when its encoder is built, so the tables of
+ * a snapshot, built together, have their limits read together rather than
+ * one request at each table's first record.
+ */
+export function readingTopicLimits(
+  factory: EncoderFactory,
+  limits: Pick<TopicLimits, 'limitFor'>,
+): EncoderFactory {
+  return {
+    async forTable(table) {
+      const encoder = await factory.forTable(table);
+      await limits.limitFor(encoder.topic);
+      return encoder;
+    },
+  };
 }
 
 /**
@@ -87,18 +118,32 @@ export class SizeCheckedSink implements EventSink {
     this.limits = limits;
   }
 
-  async add(records: OutgoingRecord[]): Promise<void> {
+  add(records: OutgoingRecord[]): Promise<void> | undefined {
     for (const record of records) {
-      const bytes = recordBatchBytes(record);
-      const limit = this.limits.knownLimit(record.topic) ?? (await this.limits.limitFor(record.topic));
-      if (bytes > limit) {
-        throw new TributaryError(
-          `a record for ${record.topic} takes ${bytes} bytes, more than the topic's max.message.bytes (${limit})`,
-          { code: 'RECORD_TOO_LARGE', fix: TOO_LARGE_FIX },
-        );
-      }
+      const limit = this.limits.knownLimit(record.topic);
+      // A topic not seen yet: its limit is read once, then the records go on.
+      if (limit === undefined) return this.addAfterReading(records);
+      const refusal = this.refusal(record, limit);
+      if (refusal) return Promise.reject(refusal);
+    }
+    return this.sink.add(records) ?? undefined;
+  }
+
+  private async addAfterReading(records: OutgoingRecord[]): Promise<void> {
+    for (const record of records) {
+      const refusal = this.refusal(record, await this.limits.limitFor(record.topic));
+      if (refusal) throw refusal;
     }
     await this.sink.add(records);
+  }
+
+  private refusal(record: OutgoingRecord, limit: number): TributaryError | null {
+    const bytes = recordBatchBytes(record);
+    if (bytes <= limit) return null;
+    return new TributaryError(
+      `a record for ${record.topic} takes ${bytes} bytes, more than the topic's max.message.bytes (${limit})`,
+      { code: 'RECORD_TOO_LARGE', fix: TOO_LARGE_FIX },
+    );
   }
 
   commit(offset: SourceOffset): Promise<void> {

@@ -3,6 +3,7 @@ import type { SourceOffset } from '../core/change-event.ts';
 import { TributaryError } from '../core/errors.ts';
 import type { EventSink, OutgoingRecord } from '../core/pipeline.ts';
 import { assertCompleteSend, recordingPartitioner } from './complete-sends.ts';
+import { TRANSACTIONAL_PRODUCER_RETRY } from './kafka-client.ts';
 import { encodeOffset } from './offset-store.ts';
 import { BATCH_HEADER, TOO_LARGE_FIX, recordBatchBytes } from './record-limits.ts';
 
@@ -21,26 +22,42 @@ const SEND_BYTES = 512 * 1024;
 
 type SinkState = 'disconnected' | 'ready' | 'in-transaction' | 'failed';
 
+/** Chunks queued for sending (the one on the wire included) before `add` waits for the oldest. */
+const CHUNKS_AHEAD = 2;
+
 /**
  * One transactional producer per connector. Events and the offset they lead
  * to commit in one Kafka transaction, so a read_committed consumer sees both
  * or neither.
+ *
+ * Kafka work runs on one queue, in call order: each produce call and each
+ * commit takes its records when it is queued, so records added after
+ * `commit()` was called belong to the next transaction, even while that
+ * commit is still on its way. The caller may thus encode the next batch while
+ * a commit waits for the broker; `add` waits only once CHUNKS_AHEAD chunks are
+ * queued.
  *
  * Crash-only: any error leaves the sink `failed`; the caller drops it, opens a
  * new one (whose InitProducerId fences and aborts whatever the old one left
  * open) and resumes from the last committed offset.
  */
 export class TransactionalSink implements EventSink {
+  /** The state of the Kafka work done so far (the queue's head), not of what is queued. */
   private state: SinkState = 'disconnected';
   private producer: Producer | null = null;
   private transaction: Transaction | null = null;
+  /** Records not yet queued for sending: the chunk being filled. */
   private pending: OutgoingRecord[] = [];
   private pendingBytes = 0;
   /** The most bytes the pending chunk may hold: SEND_BYTES, or less for topics that take less. */
   private pendingCap = SEND_BYTES;
   private transactionStartedAt = 0;
-  /** The chunk being sent while the next one fills. */
-  private inflight: Promise<void> | undefined;
+  /** Queued Kafka work, oldest first; each settles when its produce call or commit has. */
+  private queued: Array<Promise<void>> = [];
+  /** The last queued operation: the next one runs after it. */
+  private tail: Promise<void> = Promise.resolve();
+  /** The first failure of queued work: every later call reports it. */
+  private failure: unknown = null;
   private readonly options: {
     kafka: Kafka;
     transactionalId: string;
@@ -58,10 +75,6 @@ export class TransactionalSink implements EventSink {
     this.options = options;
   }
 
-  get inTransaction(): boolean {
-    return this.state === 'in-transaction';
-  }
-
   async connect(): Promise<void> {
     this.expect('disconnected');
     const producer = this.options.kafka.producer({
@@ -72,6 +85,8 @@ export class TransactionalSink implements EventSink {
       allowAutoTopicCreation: false,
       // murmur2 like the Java client: a key lands in the partition Java producers would pick.
       createPartitioner: recordingPartitioner,
+      // A short first wait: the retry after each commit's CONCURRENT_TRANSACTIONS.
+      retry: TRANSACTIONAL_PRODUCER_RETRY,
     });
     await this.guard(() => producer.connect());
     // Set before the fence: if it fails (a missing ACL, say), close() still disconnects the producer.
@@ -90,40 +105,42 @@ export class TransactionalSink implements EventSink {
 
   /**
    * Adds records to the open transaction (opening one if needed). They go out
-   * in chunks, to bound memory; a chunk is sent while the next one is encoded.
+   * in chunks, to bound memory; chunks are sent while the next ones are
+   * encoded. Returns a promise only when the caller must wait (for room, or to
+   * hear of a failure).
    */
-  async add(records: OutgoingRecord[]): Promise<void> {
-    await this.begin();
+  add(records: OutgoingRecord[]): Promise<void> | undefined {
+    if (this.failure !== null) return Promise.reject(this.failure as Error);
+    this.expectConnected();
+    let waiting: Promise<void> | undefined;
     for (const record of records) {
       const size = recordBatchBytes(record) - BATCH_HEADER;
-      const cap = Math.min(SEND_BYTES, (this.topicLimit?.(record.topic) ?? Infinity) - BATCH_HEADER);
+      const limit = this.topicLimit?.(record.topic);
+      const cap = limit === undefined ? SEND_BYTES : Math.min(SEND_BYTES, limit - BATCH_HEADER);
       // Never let a chunk grow past its cap (a single larger record goes alone).
       if (this.pending.length > 0 && this.pendingBytes + size > Math.min(this.pendingCap, cap)) {
-        await this.sendChunk();
+        waiting = this.queueChunk() ?? waiting;
       }
       this.pending.push(record);
       this.pendingBytes += size;
-      this.pendingCap = Math.min(this.pendingCap, cap);
+      if (cap < this.pendingCap) this.pendingCap = cap;
     }
     if (
       this.pending.length >= (this.options.sendChunk ?? SEND_CHUNK) ||
       this.pendingBytes >= this.pendingCap
     ) {
-      await this.sendChunk();
+      waiting = this.queueChunk() ?? waiting;
     }
+    return waiting;
   }
 
-  /** Sends what is pending while the next chunk fills; one chunk in flight at a time keeps the order. */
-  private async sendChunk(): Promise<void> {
-    await this.inflight;
-    const sending = this.sendPending();
-    sending.catch(() => {}); // awaited (and its failure thrown) by the next add or commit
-    this.inflight = sending;
-  }
-
-  /** Writes `offset` into the open transaction and commits it. */
-  async commit(offset: SourceOffset): Promise<void> {
-    await this.finish(encodeOffset(offset));
+  /**
+   * Writes `offset` into the open transaction and commits it with every
+   * record added before this call. Records added while it is on its way go to
+   * the next transaction.
+   */
+  commit(offset: SourceOffset): Promise<void> {
+    return this.queueCommit(encodeOffset(offset));
   }
 
   /**
@@ -132,7 +149,65 @@ export class TransactionalSink implements EventSink {
    */
   async clearOffset(): Promise<void> {
     this.expect('ready');
-    await this.finish(null);
+    await this.queueCommit(null);
+  }
+
+  /** Sends what is pending inside the open transaction, without committing. */
+  async sendPending(): Promise<void> {
+    this.queueChunk();
+    await this.tail;
+  }
+
+  /** Queues the pending records as one produce call; returns the oldest queued work when the queue is full. */
+  private queueChunk(): Promise<void> | undefined {
+    if (this.pending.length === 0) return undefined;
+    const records = this.takePending();
+    this.enqueue(() => this.send(records));
+    if (this.queued.length < CHUNKS_AHEAD) return undefined;
+    return this.queued[0];
+  }
+
+  private queueCommit(offsetValue: Buffer | null): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure as Error);
+    this.expectConnected();
+    const records = this.takePending();
+    records.push({
+      topic: this.options.offsetsTopic,
+      key: Buffer.from(this.options.offsetKey),
+      value: offsetValue,
+    });
+    return this.enqueue(async () => {
+      await this.send(records);
+      await this.guard(() => this.transaction!.commit());
+      this.transaction = null;
+      this.state = 'ready';
+    });
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const done = this.tail.then(async () => {
+      if (this.failure !== null) throw this.failure;
+      try {
+        await work();
+      } catch (error) {
+        this.failure ??= error;
+        throw error;
+      }
+    });
+    this.tail = done.catch(() => {});
+    this.queued.push(done);
+    void this.tail.then(() => {
+      this.queued.shift();
+    });
+    return done;
+  }
+
+  private takePending(): OutgoingRecord[] {
+    const records = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.pendingCap = SEND_BYTES;
+    return records;
   }
 
   private async begin(): Promise<void> {
@@ -144,58 +219,43 @@ export class TransactionalSink implements EventSink {
     this.expect('in-transaction');
   }
 
-  /** Sends what is pending plus the offsets record `offsetValue`, and commits. */
-  private async finish(offsetValue: Buffer | null): Promise<void> {
-    await this.begin();
-    this.pending.push({
-      topic: this.options.offsetsTopic,
-      key: Buffer.from(this.options.offsetKey),
-      value: offsetValue,
-    });
-    await this.inflight;
-    this.inflight = undefined;
-    await this.sendPending();
-    await this.guard(() => this.transaction!.commit());
-    this.transaction = null;
-    this.state = 'ready';
-  }
-
   async close(): Promise<void> {
     const producer = this.producer;
+    await this.tail;
     if (this.transaction && this.state === 'in-transaction') {
-      await this.inflight?.catch(() => {});
       await this.transaction.abort().catch(() => {});
     }
     this.transaction = null;
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.pendingCap = SEND_BYTES;
-    this.inflight = undefined;
+    this.takePending();
+    this.queued = [];
+    this.tail = Promise.resolve();
+    this.failure = null;
     this.producer = null;
     this.state = 'disconnected';
     await producer?.disconnect().catch(() => {});
   }
 
-  private async sendPending(): Promise<void> {
-    if (this.pending.length === 0) return;
+  /** One produce call in the open transaction (opened if needed). */
+  private async send(records: OutgoingRecord[]): Promise<void> {
+    await this.begin();
     const byTopic = new Map<string, Message[]>();
-    for (const record of this.pending) {
+    for (const record of records) {
       let messages = byTopic.get(record.topic);
       if (!messages) byTopic.set(record.topic, (messages = []));
-      messages.push(
-        record.headers
-          ? { key: record.key, value: record.value, headers: record.headers }
-          : { key: record.key, value: record.value },
-      );
+      // kafkajs reads key, value and headers, and the partitioner pins `partition` on it.
+      messages.push(record as Message);
     }
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.pendingCap = SEND_BYTES;
     const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     await this.guard(async () => {
       const responses = await this.transaction!.sendBatch({ acks: -1, topicMessages });
       assertCompleteSend(topicMessages, responses);
     });
+  }
+
+  private expectConnected(): void {
+    if (this.producer === null || this.state === 'disconnected') {
+      throw new Error('transactional sink is disconnected');
+    }
   }
 
   private expect(state: SinkState): void {

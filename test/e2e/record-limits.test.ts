@@ -32,7 +32,7 @@ test("records within the topic's max.message.bytes by our estimate are taken by 
     const fits = sized(LIMIT);
     assert.equal(recordBatchBytes(fits), LIMIT);
     await assert.rejects(
-      sink.add([sized(LIMIT + 1)]),
+      async () => sink.add([sized(LIMIT + 1)]),
       (error) => error instanceof TributaryError && error.code === 'RECORD_TOO_LARGE',
     );
     await sink.add([fits]);

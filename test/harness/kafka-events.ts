@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type KafkaConfig } from 'kafkajs';
 import { SchemaRegistryClient } from '../../src/avro/registry.ts';
 import { tlsOptions } from '../../src/core/tls.ts';
 import { stackEnv, stackRegistryOptions, stackTls } from './stack.ts';
@@ -21,13 +21,14 @@ export interface SeenEvent {
   } | null;
 }
 
-/** A client of the stack's Kafka; on the secured stack, as its super user. */
-export function testKafka(): Kafka {
+/** A client of the stack's Kafka; on the secured stack, as its super user. `logging`: to read kafkajs's own log. */
+export function testKafka(logging: Pick<KafkaConfig, 'logLevel' | 'logCreator'> = {}): Kafka {
   const env = stackEnv();
   return new Kafka({
     clientId: 'tributary-tests',
     brokers: env.kafkaBrokers,
     logLevel: logLevel.NOTHING,
+    ...logging,
     ...(env.secure
       ? { ssl: tlsOptions(stackTls(env))!, sasl: { mechanism: 'scram-sha-512', ...env.secure.kafkaAdmin } }
       : {}),
