@@ -14,7 +14,8 @@ import {
   type MirrorColumn,
   type Rows,
 } from './mirror.ts';
-import { compatScenario, debeziumServer, sinkConnection } from './scenario.ts';
+import { compatScenario, sinkConnection } from './scenario.ts';
+import { debeziumServer } from '../harness/connect-worker.ts';
 import { MysqlTestContext } from '../harness/mysql-context.ts';
 import { stackEnv } from '../harness/stack.ts';
 

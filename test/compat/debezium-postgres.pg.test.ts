@@ -15,7 +15,8 @@ import {
   type MirrorColumn,
   type Rows,
 } from './mirror.ts';
-import { compatScenario, debeziumServer, sinkConnection } from './scenario.ts';
+import { compatScenario, sinkConnection } from './scenario.ts';
+import { debeziumServer } from '../harness/connect-worker.ts';
 import { PgTestContext } from '../harness/pg-context.ts';
 import { stackEnv } from '../harness/stack.ts';
 

@@ -40,17 +40,6 @@ export interface CompatDialect<Context extends ConnectorTestContext> {
   changesSql: readonly string[];
 }
 
-/** Debezium's source connector settings for the server a stack URL names. */
-export function debeziumServer(url: string): ConnectorConfig {
-  const server = new URL(url);
-  return {
-    'database.hostname': server.hostname,
-    'database.port': server.port,
-    'database.user': server.username,
-    'database.password': server.password,
-  };
-}
-
 /** The JDBC sink's connection to another database of the server a stack URL names. */
 export function sinkConnection(
   url: string,

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { stackEnv } from './stack.ts';
 
@@ -48,6 +49,17 @@ export function avroConverters(options: { register: boolean }): ConnectorConfig 
   return config;
 }
 
+/** Debezium's source connector settings for the server a stack URL names. */
+export function debeziumServer(url: string): ConnectorConfig {
+  const server = new URL(url);
+  return {
+    'database.hostname': server.hostname,
+    'database.port': server.port,
+    'database.user': server.username,
+    'database.password': server.password,
+  };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -74,13 +86,27 @@ export class ConnectWorker implements AsyncDisposable {
   /** Temporary directory of the worker: offsets, logs, connector files. */
   readonly dir: string;
   private readonly url: string;
+  /** The connectors' names. */
+  readonly connectors: string[];
+  /** performance.now() at the spawn. */
+  readonly startedAt: number;
+  /** The end of the JVM's standard error (startup failures land there, before the log). */
+  stderr = '';
   private readonly child: ChildProcess;
   private readonly exited: Promise<number | null>;
 
-  private constructor(dir: string, port: number, child: ChildProcess) {
+  private constructor(
+    dir: string,
+    port: number,
+    child: ChildProcess,
+    connectors: string[],
+    startedAt: number,
+  ) {
     this.dir = dir;
     this.url = `http://127.0.0.1:${port}`;
     this.child = child;
+    this.connectors = connectors;
+    this.startedAt = startedAt;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
@@ -94,8 +120,29 @@ export class ConnectWorker implements AsyncDisposable {
     connectorsOf: (workDir: string) => Record<string, ConnectorConfig>,
     timeoutMs = 360_000,
   ): Promise<ConnectWorker> {
+    const worker = await ConnectWorker.launch(connectorsOf);
+    try {
+      for (const name of worker.connectors) await worker.waitRunning(name, timeoutMs);
+    } catch (error) {
+      await worker.stop();
+      throw new Error(`${(error as Error).message}\n${worker.stderr}`, { cause: error });
+    }
+    return worker;
+  }
+
+  /**
+   * Spawns a worker without waiting for its connectors (the benchmark samples
+   * from the spawn on). `dir` reuses a stopped worker's directory, and with it
+   * the connectors' offsets and schema history: a restart resumes where the
+   * last run stopped. `jvmOptions` replace the small-footprint defaults of the
+   * tests; `workerProperties` add to the worker's settings.
+   */
+  static async launch(
+    connectorsOf: (workDir: string) => Record<string, ConnectorConfig>,
+    options: { dir?: string; jvmOptions?: string[]; workerProperties?: ConnectorConfig } = {},
+  ): Promise<ConnectWorker> {
     ensureCompatJars();
-    const dir = mkdtempSync(join(tmpdir(), 'tributary-connect-'));
+    const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'tributary-connect-'));
     const connectors = connectorsOf(dir);
     const port = await freePort();
     writeFileSync(
@@ -112,6 +159,7 @@ export class ConnectWorker implements AsyncDisposable {
         // Tributary writes in Kafka transactions: a sink must not see aborted ones.
         'consumer.isolation.level': 'read_committed',
         'consumer.auto.offset.reset': 'earliest',
+        ...options.workerProperties,
       }),
     );
     writeFileSync(
@@ -135,13 +183,17 @@ export class ConnectWorker implements AsyncDisposable {
       writeFileSync(file, properties({ name, 'tasks.max': '1', ...config }));
       return file;
     });
+    const jvmOptions = options.jvmOptions ?? [
+      '-Xms64m',
+      '-Xmx384m',
+      '-XX:+UseSerialGC',
+      '-XX:TieredStopAtLevel=1',
+    ];
+    const startedAt = performance.now();
     const child = spawn(
       'java',
       [
-        '-Xms64m',
-        '-Xmx384m',
-        '-XX:+UseSerialGC',
-        '-XX:TieredStopAtLevel=1',
+        ...jvmOptions,
         '-Djava.awt.headless=true',
         `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
         '-cp',
@@ -156,16 +208,22 @@ export class ConnectWorker implements AsyncDisposable {
     const killOnExit = () => child.kill('SIGKILL');
     process.once('exit', killOnExit);
     child.once('exit', () => process.off('exit', killOnExit));
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    const worker = new ConnectWorker(dir, port, child);
-    try {
-      for (const name of Object.keys(connectors)) await worker.waitRunning(name, timeoutMs);
-    } catch (error) {
-      await worker.stop();
-      throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
-    }
+    const worker = new ConnectWorker(dir, port, child, Object.keys(connectors), startedAt);
+    child.stderr!.on(
+      'data',
+      (chunk: Buffer) => (worker.stderr = (worker.stderr + chunk.toString()).slice(-4000)),
+    );
     return worker;
+  }
+
+  /** The JVM's process id (its memory and CPU are read from /proc). */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Whether the JVM has exited. */
+  get exitCode(): number | null {
+    return this.child.exitCode;
   }
 
   /** The worker's log, for a failure message. */
@@ -215,15 +273,15 @@ export class ConnectWorker implements AsyncDisposable {
     }
   }
 
-  /** Stops the worker (SIGTERM, then SIGKILL after 30 s) and removes its directory. */
-  async stop(): Promise<void> {
+  /** Stops the worker (SIGTERM, then SIGKILL after 30 s) and removes its directory unless `keepDir` (a restart reuses it). */
+  async stop(options: { keepDir?: boolean } = {}): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill('SIGTERM');
       const timer = setTimeout(() => this.child.kill('SIGKILL'), 30_000);
       await this.exited;
       clearTimeout(timer);
     }
-    if (!process.env.KEEP_CONNECT_DIR) rmSync(this.dir, { recursive: true, force: true });
+    if (!options.keepDir && !process.env.KEEP_CONNECT_DIR) rmSync(this.dir, { recursive: true, force: true });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
