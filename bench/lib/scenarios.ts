@@ -4,7 +4,8 @@ import { openContext } from './context.ts';
 import type { BaselineFigure, Dialect, PhaseFigures, ScenarioResult, TributaryFigures } from './figures.ts';
 import type { KeyCheckResult } from './key-check.ts';
 import type { EndOffsets } from './offsets.ts';
-import { loadDebezium, loadLatency, type DebeziumResult } from './optional.ts';
+import { runDebezium, type DebeziumResult } from '../debezium.ts';
+import { measureLatency } from '../latency.ts';
 import type { BenchOptions } from './options.ts';
 import { progress } from './progress.ts';
 import { runManyTables, runTributaryPhase, STREAM_ONLY, takeStreamPosition } from './tributary.ts';
@@ -72,7 +73,7 @@ class Baselines {
     );
   }
 
-  /** Debezium's phase as a baseline (its own key check must have passed). */
+  /** Debezium's phase as a baseline (its own key check must have passed), with its startup, memory and CPU. */
   debezium(phase: PhaseFigures | undefined, knobs: Record<string, string>): void {
     if (!phase) return;
     if (!phase.keysChecked) {
@@ -84,7 +85,13 @@ class Baselines {
       tool: 'Debezium',
       figure: phase.rate,
       seconds: phase.seconds,
-      detail: knobs,
+      detail: {
+        'startup s': phase.startupSeconds.toFixed(1),
+        'rate after startup': Math.round(phase.events / (phase.seconds - phase.startupSeconds)),
+        'peak RSS MiB': Math.round(phase.peakRssMiB),
+        'CPU s/1k': phase.cpuSecondsPer1k.toFixed(3),
+        ...knobs,
+      },
     });
   }
 }
@@ -116,8 +123,6 @@ function outcome(
 /** Debezium once per dialect, on a narrow table of its own: `rows` rows, then a backlog of `rows` inserts in 100-row transactions. */
 function debeziumRun(bench: BenchRun): Promise<DebeziumResult | string> {
   bench.debezium ??= (async () => {
-    const runDebezium = await loadDebezium();
-    if (!runDebezium) return 'debezium: bench/debezium.ts is not there';
     await using ctx = await openContext(bench.dialect, bench.offsets);
     const rows = bench.options.rows;
     await ctx.sql(createTableSql(bench.dialect, TABLE, NARROW));
@@ -126,8 +131,8 @@ function debeziumRun(bench: BenchRun): Promise<DebeziumResult | string> {
     return await runDebezium({
       dialect: bench.dialect,
       table: TABLE,
-      database: ctx.schema,
       context: ctx,
+      offsets: bench.offsets,
       snapshotRows: rows,
       makeBacklog: async () => {
         const backlog = insertBacklog(TABLE, NARROW, rows + 1, rows, 100);
@@ -253,8 +258,6 @@ async function latency(bench: BenchRun): Promise<ScenarioResult> {
     count: 0,
     baselines: [],
   };
-  const measureLatency = await loadLatency();
-  if (!measureLatency) return { ...base, ok: true, figure: null, skipped: ['bench/latency.ts is not there'] };
   const ceiling = bench.options.ceiling ?? bench.drainRate;
   if (!ceiling) {
     return {
