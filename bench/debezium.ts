@@ -19,6 +19,7 @@ import type { ConnectorTestContext } from '../test/harness/connector-context.ts'
 import {
   avroConverters,
   ConnectWorker,
+  debeziumMariaDb,
   debeziumServer,
   type ConnectorConfig,
 } from '../test/harness/connect-worker.ts';
@@ -103,20 +104,8 @@ function connectorConfig(options: DebeziumOptions, prefix: string, workDir: stri
     };
   }
   return {
-    'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
-    ...debeziumServer(env.mysqlUrl),
-    'database.ssl.mode': 'disable',
-    'database.server.id': String(2_000_000 + Math.floor(Math.random() * 1_000_000)),
-    'database.include.list': ctx.name,
+    ...debeziumMariaDb(env.mysqlUrl, ctx.name, workDir),
     'table.include.list': `${ctx.name}.${table}`,
-    // Nothing else writes the table during the snapshot: no global read lock needed.
-    'snapshot.locking.mode': 'none',
-    'include.schema.changes': 'false',
-    'schema.history.internal': 'io.debezium.storage.file.history.FileSchemaHistory',
-    'schema.history.internal.file.filename': `${workDir}/schema-history.dat`,
-    'schema.history.internal.store.only.captured.tables.ddl': 'true',
-    // The binlog is the shared server's: DDL of other databases it cannot parse must not stop it.
-    'schema.history.internal.skip.unparseable.ddl': 'true',
     ...common,
   };
 }

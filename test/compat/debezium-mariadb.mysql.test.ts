@@ -15,7 +15,7 @@ import {
   type Rows,
 } from './mirror.ts';
 import { compatScenario, sinkConnection } from './scenario.ts';
-import { debeziumServer } from '../harness/connect-worker.ts';
+import { debeziumMariaDb } from '../harness/connect-worker.ts';
 import { MysqlTestContext } from '../harness/mysql-context.ts';
 import { stackEnv } from '../harness/stack.ts';
 
@@ -165,23 +165,11 @@ compatScenario<MysqlTestContext>({
       if (name) await ctx.sql(`DROP DATABASE IF EXISTS ${name}`);
     },
     debeziumSource: (ctx, prefix, workDir) => ({
-      'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
-      ...debeziumServer(env.mysqlUrl),
-      'database.ssl.mode': 'disable',
-      'database.server.id': String(2_000_000 + Math.floor(Math.random() * 1_000_000)),
+      ...debeziumMariaDb(env.mysqlUrl, ctx.name, workDir),
       'topic.prefix': prefix,
-      'database.include.list': ctx.name,
       // In Tributary's snapshot order, so both mark the same first and last rows.
       'table.include.list': `${ctx.name}.all_types,${ctx.name}.types`,
-      // No global read lock on the shared server: nothing changes the test's tables during the snapshot.
-      'snapshot.locking.mode': 'none',
-      'include.schema.changes': 'false',
-      'schema.history.internal': 'io.debezium.storage.file.history.FileSchemaHistory',
-      'schema.history.internal.file.filename': `${workDir}/schema-history.dat`,
-      'schema.history.internal.store.only.captured.tables.ddl': 'true',
-      // The connector reads the whole shared binlog: other tests' DDL it cannot parse
-      // and their invalid dates (ALLOW_INVALID_DATES) would otherwise stop it.
-      'schema.history.internal.skip.unparseable.ddl': 'true',
+      // Other tests' invalid dates (ALLOW_INVALID_DATES) in the shared binlog would otherwise stop it.
       'event.processing.failure.handling.mode': 'warn',
     }),
     sourceRows: (ctx, table) => rowsOf(ctx, `${ctx.name}.${table}`),

@@ -60,6 +60,28 @@ export function debeziumServer(url: string): ConnectorConfig {
   };
 }
 
+/**
+ * Debezium's MariaDB connector on one database of the server a stack URL
+ * names, with its schema history in a file of the worker's directory. No
+ * global read lock (the shared server's other databases keep writing), and
+ * DDL of those databases it cannot parse (their binlog is its too) is skipped.
+ */
+export function debeziumMariaDb(url: string, database: string, workDir: string): ConnectorConfig {
+  return {
+    'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
+    ...debeziumServer(url),
+    'database.ssl.mode': 'disable',
+    'database.server.id': String(2_000_000 + Math.floor(Math.random() * 1_000_000)),
+    'database.include.list': database,
+    'snapshot.locking.mode': 'none',
+    'include.schema.changes': 'false',
+    'schema.history.internal': 'io.debezium.storage.file.history.FileSchemaHistory',
+    'schema.history.internal.file.filename': `${workDir}/schema-history.dat`,
+    'schema.history.internal.store.only.captured.tables.ddl': 'true',
+    'schema.history.internal.skip.unparseable.ddl': 'true',
+  };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
