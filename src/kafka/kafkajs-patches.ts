@@ -1,17 +1,22 @@
 /**
- * kafkajs 2.2.4 (pinned) groups a produce call's messages per partition with
- * `[...current, message]` for each message: time and garbage quadratic in the
- * messages per partition (a 500-record chunk copies 125,000 array slots, ten
- * times the bytes of the records themselves). This replaces that module with
- * a linear equivalent: same partitioner calls in the same order, same result.
+ * Two replacements of kafkajs 2.2.4 (pinned) internals, made here and only here.
  *
- * kafkajs binds the module when it is first loaded, so this must run before:
- * every module of ours that loads kafkajs imports this one first. When
- * kafkajs was loaded earlier (a test that imports it directly), nothing is
- * patched and kafkajs works as it does unpatched.
+ * - It groups a produce call's messages per partition with
+ *   `[...current, message]` for each message: time and garbage quadratic in
+ *   the messages per partition (a 500-record chunk copies 125,000 array
+ *   slots, ten times the bytes of the records themselves). The replacement
+ *   is linear: same partitioner calls in the same order, same result.
+ * - Its produce call (sendMessages) can write records twice in a
+ *   transaction: see guardSendMessages.
+ *
+ * kafkajs binds these modules when it is first loaded, so this must run
+ * before: every module of ours that loads kafkajs imports this one first.
+ * When kafkajs was loaded earlier (a test that imports it directly), nothing
+ * is patched and kafkajs works as it does unpatched.
  */
 import type { Message, PartitionMetadata } from 'kafkajs';
 import { createRequire } from 'node:module';
+import { TributaryError } from '../core/errors.ts';
 
 type Partitioner = (args: {
   topic: string;
@@ -40,14 +45,147 @@ export function groupMessagesPerPartition({
   return result;
 }
 
+interface Broker {
+  nodeId: number;
+}
+
+/** What sendMessages uses of kafkajs's EosManager and touches here. */
+interface EosManager {
+  acquireBrokerLock(broker: Broker): Promise<void>;
+  releaseBrokerLock(broker: Broker): void;
+  updateSequence(topic: string, partition: number, increment: number): void;
+}
+
+type Retrier = <T>(
+  fn: (bail: (error?: Error) => void, retryCount: number, retryTime: number) => Promise<T>,
+) => Promise<T>;
+
+type SendMessages = (request: {
+  topicMessages: ReadonlyArray<{ topic: string; messages: readonly Message[] }>;
+  [option: string]: unknown;
+}) => Promise<unknown[]>;
+
+export type SendMessagesFactory = (dependencies: {
+  eosManager: EosManager;
+  retrier: Retrier;
+  [dependency: string]: unknown;
+}) => SendMessages;
+
+/**
+ * kafkajs's sendMessages sends one Produce request per leader broker at once
+ * and, when one of them fails (a leader change, or CONCURRENT_TRANSACTIONS on
+ * adding a partition to the transaction), retries at once, while the others
+ * may still be on their way. A broker whose first request has not answered
+ * yet is sent the same records again; its lock makes the second request wait,
+ * and when the first succeeds the second goes out with the next sequence
+ * numbers, so the broker keeps both: the records are in the transaction
+ * twice, and the call reports success. Seen as duplicates after a broker kill
+ * on a 3-broker cluster, more often the shorter the retry wait.
+ *
+ * The guard, around each call:
+ * - a retry starts only once every request of the failed attempt has settled
+ *   (so a broker that answered is not asked again);
+ * - the call returns only once none of its requests is in flight;
+ * - each partition's sequence must have advanced by exactly the records the
+ *   call gave it (a request that fails rolls its advance back), else the call
+ *   fails: the transaction is aborted and replayed, never committed with a
+ *   record missing or twice.
+ */
+export function guardSendMessages(original: SendMessagesFactory): SendMessagesFactory {
+  return (dependencies) => async (request) => {
+    const { eosManager, retrier } = dependencies;
+    let inFlight = 0;
+    let settled: (() => void) | null = null;
+    let allSettled = Promise.resolve();
+    const written = new Map<string, number>();
+    const tracked: EosManager = Object.create(eosManager as object) as EosManager;
+    tracked.acquireBrokerLock = (broker) => {
+      if (inFlight++ === 0) allSettled = new Promise((resolve) => (settled = resolve));
+      return eosManager.acquireBrokerLock(broker).catch((error: unknown) => {
+        release();
+        throw error;
+      });
+    };
+    const release = () => {
+      if (--inFlight === 0) settled?.();
+    };
+    tracked.releaseBrokerLock = (broker) => {
+      eosManager.releaseBrokerLock(broker);
+      release();
+    };
+    tracked.updateSequence = (topic, partition, increment) => {
+      eosManager.updateSequence(topic, partition, increment);
+      const key = `${topic}:${partition}`;
+      written.set(key, (written.get(key) ?? 0) + increment);
+    };
+    const waitingRetrier: Retrier = (fn) =>
+      retrier(async (bail, retryCount, retryTime) => {
+        await allSettled;
+        return fn(bail, retryCount, retryTime);
+      });
+    const send = original({ ...dependencies, eosManager: tracked, retrier: waitingRetrier });
+    let responses: unknown[];
+    try {
+      responses = await send(request);
+    } finally {
+      await allSettled;
+    }
+    assertSequencesAdvanced(request.topicMessages, written);
+    return responses;
+  };
+}
+
+/**
+ * Throws unless each partition's records were written exactly once
+ * (`written`: the sequence advance per `topic:partition`). Where a message's
+ * partition was not pinned on it (a partitioner other than
+ * recordingPartitioner), its topic's records are counted as a whole.
+ */
+export function assertSequencesAdvanced(
+  sent: ReadonlyArray<{ topic: string; messages: readonly Message[] }>,
+  written: ReadonlyMap<string, number>,
+): void {
+  const unpinned = new Set(
+    sent
+      .filter(({ messages }) => !messages.every((message) => typeof message.partition === 'number'))
+      .map(({ topic }) => topic),
+  );
+  const keyOf = (topic: string, partition: unknown) =>
+    unpinned.has(topic) ? topic : `${topic}:${partition}`;
+  const expected = new Map<string, number>();
+  const got = new Map<string, number>();
+  const add = (counts: Map<string, number>, key: string, count: number) =>
+    counts.set(key, (counts.get(key) ?? 0) + count);
+  for (const { topic, messages } of sent) {
+    for (const message of messages) add(expected, keyOf(topic, message.partition), 1);
+  }
+  for (const [key, count] of written) {
+    const colon = key.lastIndexOf(':');
+    add(got, keyOf(key.slice(0, colon), key.slice(colon + 1)), count);
+  }
+  for (const key of new Set([...expected.keys(), ...got.keys()])) {
+    const want = expected.get(key) ?? 0;
+    const have = got.get(key) ?? 0;
+    if (have !== want) {
+      throw new TributaryError(
+        `a Kafka produce call wrote ${have} records to ${key} where it was given ${want} (a retry during a leader change); the transaction is aborted and replayed so no record is lost or written twice`,
+        { code: 'KAFKA_FAILED', retriable: true },
+      );
+    }
+  }
+}
+
 const require = createRequire(import.meta.url);
 
 function patch(): boolean {
   const grouping = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
   const sender = require.resolve('kafkajs/src/producer/sendMessages.js');
-  if (require.cache[sender]) return false; // kafkajs already bound the original
+  const messageProducer = require.resolve('kafkajs/src/producer/messageProducer.js');
+  if (require.cache[sender] || require.cache[messageProducer]) return false; // kafkajs already bound the originals
   require(grouping);
   require.cache[grouping]!.exports = groupMessagesPerPartition;
+  require(sender);
+  require.cache[sender]!.exports = guardSendMessages(require.cache[sender]!.exports as SendMessagesFactory);
   return true;
 }
 
