@@ -18,7 +18,14 @@ function wire(type: ColumnType, value: unknown): { plain: unknown; back: unknown
 
 test('ZonedTimestamp text round-trips on both sides of the exact-number range and at day boundaries', () => {
   const day = 86_400_000_000n;
-  const values = [2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, -(2n ** 53n) + 1n, -(2n ** 53n), -(2n ** 53n) - 1n];
+  const values = [
+    2n ** 53n - 1n,
+    2n ** 53n,
+    2n ** 53n + 1n,
+    -(2n ** 53n) + 1n,
+    -(2n ** 53n),
+    -(2n ** 53n) - 1n,
+  ];
   for (let d = -3n; d <= 3n; d++) values.push(d * day - 1n, d * day, d * day + 1n);
   for (let i = 0; i < 2000; i++) {
     const days = BigInt(Math.floor((Math.random() - 0.5) * 200_000));
