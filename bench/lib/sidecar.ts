@@ -46,8 +46,13 @@ export class Sidecar {
     );
     const startedAt = performance.now();
     // bin/tributary, as users start it (it execs node: the pid stays the one sampled).
+    // BENCH_CPU_PROF=<dir>: a V8 CPU profile per sidecar run, written there on exit (open it in Chrome's DevTools).
+    const profileDir = process.env.BENCH_CPU_PROF;
     const child = spawn(BIN, ['run', '--config', file], {
       stdio: ['ignore', 'ignore', 'inherit'],
+      ...(profileDir
+        ? { env: { ...process.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } }
+        : {}),
     });
     trackChild(child);
     return new Sidecar(child, port, startedAt);
