@@ -26,6 +26,8 @@ import {
   type ConnectorTestContext,
 } from '../test/harness/connector-context.ts';
 import { testKafka, waitForTopics } from '../test/harness/kafka-events.ts';
+import { readAvroLong } from './lib/key-check.ts';
+import type { LatencyFigures } from './lib/figures.ts';
 import { MysqlTestContext } from '../test/harness/mysql-context.ts';
 import { PgTestContext } from '../test/harness/pg-context.ts';
 
@@ -39,31 +41,9 @@ export interface LatencyOptions {
   config?: ConfigOverrides;
 }
 
-/** Milliseconds from COMMIT returned to visible. */
-export interface LatencyFigures {
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  samples: number;
-}
-
 /** How long rows may take to show up once the writer is done before the run fails. */
 const SETTLE_TIMEOUT_MS = 30_000;
 const TABLE = 'latency_rows';
-
-/** The id in a Confluent-framed Avro key of one `long` field: a zigzag varint after the 5-byte header. */
-export function keyId(key: Buffer): number {
-  let value = 0n;
-  let shift = 0n;
-  for (let i = 5; i < key.length; i++) {
-    const byte = key[i]!;
-    value |= BigInt(byte & 0x7f) << shift;
-    if ((byte & 0x80) === 0) break;
-    shift += 7n;
-  }
-  return Number((value >> 1n) ^ -(value & 1n));
-}
 
 /** Nearest-rank percentile of sorted values. */
 export function percentile(sorted: number[], p: number): number {
@@ -108,7 +88,8 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyFi
     void consumer.run({
       eachMessage: async ({ message }) => {
         if (!message.key || message.value === null) return;
-        const id = keyId(message.key);
+        // A Confluent-framed key of one `long` field: the id follows the 5-byte header.
+        const id = readAvroLong(message.key, 5);
         const count = (seen.get(id) ?? 0) + 1;
         seen.set(id, count);
         if (count === 1) visibleAt.set(id, performance.now());

@@ -73,15 +73,19 @@ export interface ScenarioResult {
   latency?: LatencyLevel[];
 }
 
-/** Commit-to-visible latency (ms) at one steady rate. */
-export interface LatencyLevel {
-  share: number;
-  ratePerSecond: number;
+/** Milliseconds from a source COMMIT returned to its row visible to a read_committed consumer. */
+export interface LatencyFigures {
   p50: number;
   p95: number;
   p99: number;
   max: number;
   samples: number;
+}
+
+/** Commit-to-visible latency at one steady rate, a share of the drain ceiling. */
+export interface LatencyLevel extends LatencyFigures {
+  share: number;
+  ratePerSecond: number;
 }
 
 /** The scenario's figure over each baseline's (a higher figure is better for rates). */
