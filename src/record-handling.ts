@@ -1,11 +1,10 @@
-import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import type { EncoderFactory, PipelineOptions } from './core/pipeline.ts';
 import { OutboxRouter } from './core/outbox.ts';
 import { createOutboxCodecFactory, type OutboxCodecOptions } from './avro/outbox-codec.ts';
 import { DeadLetterQueue, rememberRefusals, type DeadLetterQueueOptions } from './kafka/dead-letter-queue.ts';
-import { readingTopicLimits, SizeCheckedSink, TopicLimits } from './kafka/record-limits.ts';
+import { SizeCheckedSink, type TopicLimits } from './kafka/record-limits.ts';
 import type { TransactionalSink } from './kafka/transactional-sink.ts';
 import type { Metrics } from './observe/metrics.ts';
 
@@ -18,7 +17,8 @@ import type { Metrics } from './observe/metrics.ts';
 export function recordHandling(
   config: Config,
   parts: {
-    admin: Admin;
+    /** Each topic's record limit, read when the encoders make their topics (readingTopicLimits). */
+    limits: TopicLimits;
     encoders: EncoderFactory;
     sink: TransactionalSink;
     registry: OutboxCodecOptions['registry'];
@@ -27,12 +27,10 @@ export function recordHandling(
     metrics: Metrics;
   },
 ): Pick<PipelineOptions, 'encoders' | 'sink' | 'router' | 'deadLetters'> {
-  const { registry, topics, logger, metrics } = parts;
-  const limits = new TopicLimits(parts.admin);
+  const { limits, encoders, registry, topics, logger, metrics } = parts;
   const tolerant = config.errors.tolerance === 'all';
   // Chunks of records sent together stay within the smallest limit of their topics.
   parts.sink.topicLimit = (topic) => limits.knownLimit(topic);
-  const encoders = readingTopicLimits(parts.encoders, limits);
   return {
     encoders: tolerant ? rememberRefusals(encoders) : encoders,
     sink: new SizeCheckedSink(parts.sink, limits),

@@ -15,6 +15,7 @@ import { createKafka } from './kafka/kafka-client.ts';
 import { knownFailure } from './kafka/access.ts';
 import { readCommittedOffset } from './kafka/offset-store.ts';
 import { backoffDelay } from './core/backoff.ts';
+import { readingTopicLimits, TopicLimits } from './kafka/record-limits.ts';
 import { TopicManager } from './kafka/topics.ts';
 import type { TransactionalSink } from './kafka/transactional-sink.ts';
 import type { Metrics } from './observe/metrics.ts';
@@ -127,9 +128,10 @@ export async function runConnector(options: RunOptions): Promise<void> {
           .catch(() => {});
       }, LAG_POLL_MS);
       const registry = registryFromConfig(config.registry);
+      const limits = new TopicLimits(admin);
       const encoders = createEncoderFactory({
         registry,
-        topics,
+        topics: readingTopicLimits(topics, limits),
         topicSettings: config.topics,
         connector: dialect.connector,
         sourceFields: dialect.sourceFields,
@@ -143,7 +145,7 @@ export async function runConnector(options: RunOptions): Promise<void> {
         version: VERSION,
         dialect,
         stream,
-        ...recordHandling(config, { admin, encoders, sink, registry, topics, logger, metrics }),
+        ...recordHandling(config, { limits, encoders, sink, registry, topics, logger, metrics }),
         batch: config.batch,
         tombstones: config.topics.tombstones,
         ...(transactionEvents ? { transactionEvents } : {}),

@@ -28,8 +28,12 @@ export interface RegistryOptions {
   ssl?: TlsConfig | undefined;
 }
 
-/** Registrations sent at once: enough to keep the registry busy, few enough not to queue in it. */
-const REGISTRATIONS_IN_FLIGHT = 8;
+/**
+ * Registrations sent at once. A registry serialises its writes, but answers
+ * more of them per second with more waiting (Apicurio here: 143/s with 8,
+ * 222/s with 32), and a snapshot of many tables registers two subjects each.
+ */
+const REGISTRATIONS_IN_FLIGHT = 32;
 
 /** How long an idle registry connection stays open. */
 const IDLE_CONNECTION_MS = 4_000;

@@ -3,7 +3,7 @@ import kafkajs, { type Admin } from 'kafkajs';
 import type { SourceOffset } from '../core/change-event.ts';
 import { Batcher } from '../core/batcher.ts';
 import { TributaryError } from '../core/errors.ts';
-import type { EncoderFactory, EventSink, OutgoingRecord } from '../core/pipeline.ts';
+import type { EventSink, OutgoingRecord } from '../core/pipeline.ts';
 
 export const TOO_LARGE_FIX =
   'raise max.message.bytes on the topic (and message.max.bytes on the brokers) above the size of the largest row event (before and after images of the row), exclude the table or its large columns, or set errors.tolerance: all to send such records to the dead-letter topic';
@@ -84,20 +84,29 @@ export class TopicLimits {
   }
 }
 
+/** What makes sure topics exist (TopicManager). */
+export interface TopicEnsurer {
+  ensure(
+    topics: Iterable<string>,
+    overrides?: { configEntries?: Array<{ name: string; value: string }> },
+  ): Promise<void>;
+}
+
 /**
- * Reads each table's topic limit when its encoder is built, so the tables of
- * a snapshot, built together, have their limits read together rather than
- * one request at each table's first record.
+ * Reads each topic's limit as soon as the topic exists, while its table's
+ * schemas are still registering: the topics created in one request (a
+ * snapshot's tables) have their limits read in one request too, rather than
+ * one request at each table's first record or as each registration ends.
  */
 export function readingTopicLimits(
-  factory: EncoderFactory,
+  topics: TopicEnsurer,
   limits: Pick<TopicLimits, 'limitFor'>,
-): EncoderFactory {
+): TopicEnsurer {
   return {
-    async forTable(table) {
-      const encoder = await factory.forTable(table);
-      await limits.limitFor(encoder.topic);
-      return encoder;
+    async ensure(names, overrides) {
+      const list = [...names];
+      await topics.ensure(list, overrides);
+      await Promise.all(list.map((topic) => limits.limitFor(topic)));
     },
   };
 }
