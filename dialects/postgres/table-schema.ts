@@ -255,6 +255,9 @@ function buildTable(
   };
 }
 
+/** numeric values with no Avro decimal form. */
+const NO_DECIMAL_FORM = new Set(['NaN', 'Infinity', '-Infinity']);
+
 /**
  * NaN has no Decimal form and becomes null, which a NOT NULL column's field
  * cannot hold (its schema is Debezium's: not optional). Stop with the column
@@ -266,7 +269,8 @@ export function notNullParser(
   parse: (text: string) => unknown,
 ): (text: string) => unknown {
   return (text) => {
-    const value = parse(text);
+    // Tested before parsing: the parser would report the value as sent as null, which it is not here.
+    const value = NO_DECIMAL_FORM.has(text) ? null : parse(text);
     if (value !== null) return value;
     throw new TributaryError(
       `column ${column} of ${id.schema}.${id.table} is NOT NULL, so its field is not optional, but its value ${text} has no Avro decimal form`,
