@@ -105,17 +105,19 @@ const CATALOG_IDLE_MS = 2_000;
  * would hold that shutdown open for as long as we run.
  */
 export function catalogPool(options: PgConnectionOptions): pg.Pool & Queryable {
-  const pool = new pg.Pool({ ...clientConfig(options), max: 1, idleTimeoutMillis: CATALOG_IDLE_MS });
+  const config = clientConfig(options);
+  const pool = new pg.Pool({
+    ...config,
+    // What this connection writes (an incremental snapshot's watermarks) is
+    // waited for in the stream: on a server with synchronous_commit off, a
+    // commit reaches the walsender only when the WAL writer flushes it, up to
+    // wal_writer_delay (200 ms) later, once per snapshot chunk.
+    options: `${config.options} -c synchronous_commit=on`,
+    max: 1,
+    idleTimeoutMillis: CATALOG_IDLE_MS,
+  });
   // An idle connection that drops must not crash the process: the next query reconnects or fails.
   pool.on('error', () => {});
-  // What this connection writes (an incremental snapshot's watermarks, REPLICA
-  // IDENTITY) is waited for in the stream: on a server with synchronous_commit
-  // off, a commit reaches the walsender only when the WAL writer flushes it,
-  // up to wal_writer_delay (200 ms) later, once per snapshot chunk. Queued
-  // before the query that opened the connection.
-  pool.on('connect', (client) => {
-    client.query('SET synchronous_commit = on').catch(() => {});
-  });
   // The pool connects inside a query: a refused login or TLS handshake is reported as connect() does.
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
   pool.query = (async (...args: unknown[]) => {
