@@ -1,8 +1,11 @@
 import {
   assertSequencesAdvanced,
+  fasterEncoder,
   groupMessagesPerPartition,
   guardSendMessages,
   kafkajsPatched,
+  type KafkajsEncoder,
+  type KafkajsEncoderClass,
   type SendMessagesFactory,
 } from './kafkajs-patches.ts';
 import { recordingPartitioner } from './complete-sends.ts';
@@ -208,4 +211,76 @@ test('a produce call whose sequences advanced by more or fewer records than it w
     () => assertSequencesAdvanced(sent, new Map([...exact, ['c:0', 3]])),
     /wrote 3 records to c:0 where it was given 0/,
   );
+});
+
+/** kafkajs's protocol Encoder as it ships: the class the patched one extends. */
+function originalEncoder(): KafkajsEncoderClass {
+  const loaded = require('kafkajs/src/protocol/encoder.js') as KafkajsEncoderClass;
+  return kafkajsPatched ? (Object.getPrototypeOf(loaded) as KafkajsEncoderClass) : loaded;
+}
+
+test('kafkajs loads the faster Encoder', () => {
+  assert.equal(kafkajsPatched, true);
+  const loaded = require('kafkajs/src/protocol/encoder.js') as KafkajsEncoderClass;
+  assert.notEqual(loaded, originalEncoder());
+  assert.ok(new loaded() instanceof originalEncoder());
+});
+
+test("the faster Encoder writes the same bytes as kafkajs's: varints of every length, growth past its first buffer", () => {
+  /** The kafkajs Encoder methods a record batch uses. */
+  type Encoder = KafkajsEncoder & {
+    writeVarInt(value: number): void;
+    writeInt8(value: number): void;
+    writeInt32(value: number): void;
+    writeBytes(value: Buffer): void;
+    writeVarIntBytes(value: Buffer): void;
+    writeVarIntString(value: string): void;
+  };
+  type Writes = (encoder: Encoder) => void;
+  const Original = originalEncoder();
+  const Faster = fasterEncoder(Original);
+  const same = (what: string, writes: Writes, initialSize?: number) => {
+    const original = new Original(initialSize);
+    const faster = new Faster(initialSize);
+    writes(original as never);
+    writes(faster as never);
+    // Compared as bytes: assert's diff of two long buffers would take minutes.
+    assert.equal(faster.buffer.length, original.buffer.length, what);
+    assert.ok(faster.buffer.equals(original.buffer), what);
+  };
+  const edges = [
+    0,
+    1,
+    127,
+    128,
+    255,
+    16_383,
+    16_384,
+    2 ** 21 - 1,
+    2 ** 21,
+    2 ** 28 - 1,
+    2 ** 28,
+    2 ** 31 - 1,
+    2 ** 32 - 1,
+  ];
+  for (const value of edges) same(`uvarint ${value}`, (e) => e.writeUVarInt(value), 1);
+  for (const value of [...edges.map((v) => -v), -(2 ** 31)])
+    same(`varint ${value}`, (e) => e.writeVarInt(value), 1);
+  same(
+    'a record-like mix growing from 2 bytes past 64 KiB',
+    (e) => {
+      let seed = 7; // the same values for both encoders
+      const random = () => (seed = (seed * 48_271) % 2_147_483_647);
+      for (let i = 0; i < 3_000; i++) {
+        e.writeInt8(0);
+        e.writeVarInt(random() - 2 ** 30);
+        e.writeUVarInt(random());
+        e.writeVarIntBytes(Buffer.alloc(random() % 40, i % 256));
+        e.writeInt32(random());
+        e.writeVarIntString(`key-${i}`);
+      }
+    },
+    1,
+  );
+  same('the default size', (e) => e.writeBytes(Buffer.from('value')));
 });

@@ -1,5 +1,5 @@
 /**
- * Two replacements of kafkajs 2.2.4 (pinned) internals, made here and only here.
+ * Three replacements of kafkajs 2.2.4 (pinned) internals, made here and only here.
  *
  * - It groups a produce call's messages per partition with
  *   `[...current, message]` for each message: time and garbage quadratic in
@@ -8,6 +8,9 @@
  *   is linear: same partitioner calls in the same order, same result.
  * - Its produce call (sendMessages) can write records twice in a
  *   transaction: see guardSendMessages.
+ * - Its protocol Encoder zero-fills a fresh 512-byte buffer for every record
+ *   and builds each varint in an array turned into a Buffer: about 5 % of the
+ *   CPU of a drain. See fasterEncoder.
  *
  * kafkajs binds these modules when it is first loaded, so this must run
  * before: every module of ours that loads kafkajs imports this one first.
@@ -175,13 +178,63 @@ export function assertSequencesAdvanced(
   }
 }
 
+/** What fasterEncoder touches of kafkajs's protocol Encoder. */
+export interface KafkajsEncoder {
+  buf: Buffer;
+  offset: number;
+  readonly buffer: Buffer;
+  ensureAvailable(length: number): void;
+  writeUVarInt(value: number): KafkajsEncoder;
+}
+
+export interface KafkajsEncoderClass {
+  new (initialSize?: number): KafkajsEncoder;
+  nextPowerOfTwo(value: number): number;
+}
+
+/**
+ * kafkajs's Encoder, with buffers that are not zero-filled (only the bytes
+ * written are ever read: `buffer` is the view up to `offset`) and varints
+ * written in place. Same bytes out.
+ */
+export function fasterEncoder(Original: KafkajsEncoderClass): KafkajsEncoderClass {
+  return class Encoder extends Original {
+    constructor(initialSize = 511) {
+      super(0); // a 1-byte buffer, replaced at once
+      this.buf = Buffer.allocUnsafe(Original.nextPowerOfTwo(initialSize));
+    }
+
+    override ensureAvailable(length: number): void {
+      if (this.offset + length <= this.buf.length) return;
+      const grown = Buffer.allocUnsafe(Original.nextPowerOfTwo(this.offset + length));
+      this.buf.copy(grown, 0, 0, this.offset);
+      this.buf = grown;
+    }
+
+    // The same unsigned LEB128 as kafkajs's, on the same 32-bit arithmetic.
+    override writeUVarInt(value: number): KafkajsEncoder {
+      this.ensureAvailable(5);
+      let rest = value;
+      while ((rest & 0xffffff80) !== 0) {
+        this.buf[this.offset++] = (rest & 0x7f) | 0x80;
+        rest >>>= 7;
+      }
+      this.buf[this.offset++] = rest & 0x7f;
+      return this;
+    }
+  };
+}
+
 const require = createRequire(import.meta.url);
 
 function patch(): boolean {
   const grouping = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
   const sender = require.resolve('kafkajs/src/producer/sendMessages.js');
   const messageProducer = require.resolve('kafkajs/src/producer/messageProducer.js');
-  if (require.cache[sender] || require.cache[messageProducer]) return false; // kafkajs already bound the originals
+  const encoder = require.resolve('kafkajs/src/protocol/encoder.js');
+  if (require.cache[sender] || require.cache[messageProducer] || require.cache[encoder]) return false; // kafkajs already bound the originals
+  require(encoder);
+  require.cache[encoder]!.exports = fasterEncoder(require.cache[encoder]!.exports as KafkajsEncoderClass);
   require(grouping);
   require.cache[grouping]!.exports = groupMessagesPerPartition;
   require(sender);
