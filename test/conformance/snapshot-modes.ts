@@ -11,7 +11,19 @@ const ops = (events: EventCollector) => events.changes().map((e) => [e.value.op,
 /** Makes the stopped connector's committed position unreadable: the slot dropped, or a purged binlog. */
 async function losePosition(ctx: ConnectorTestContext): Promise<void> {
   if (ctx.dialect === 'postgres') {
-    await ctx.sql('SELECT pg_drop_replication_slot($1)', [`tributary_${ctx.name}`]);
+    const slot = `tributary_${ctx.name}`;
+    // The walsender ends a moment after the stopped connector closed its connection.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const rows = await ctx.sql<{ active: boolean }>(
+        'SELECT active FROM pg_replication_slots WHERE slot_name = $1',
+        [slot],
+      );
+      if (rows[0]?.active !== true) break;
+      if (Date.now() > deadline) throw new Error(`replication slot ${slot} still active 30 s after the stop`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await ctx.sql('SELECT pg_drop_replication_slot($1)', [slot]);
     return;
   }
   const producer = testKafka().producer();
