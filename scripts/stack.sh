@@ -127,14 +127,30 @@ ensure_registry_jars() { resolve_once "Apicurio Registry" "$CACHE_DIR/registry/a
 
 # --- process bookkeeping ----------------------------------------------------
 
+# A server's pid file: its pid, then the process's start time (in clock
+# ticks since boot). Pids wrap at 32768 here: a server stopped behind the
+# script's back (pg_ctl stop) may see its pid taken by another process, which
+# must not count as the server running, nor be stopped in its place.
 pid_file() { echo "$STACK_DIR/$1/pid"; }
 
-running_pid() {
+start_time() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
+
+# Appends the start time of the process in $1's pid file.
+record_start_time() {
   local file pid
+  file=$(pid_file "$1")
+  pid=$(head -n 1 "$file")
+  echo "$(start_time "$pid")" >>"$file"
+}
+
+running_pid() {
+  local file pid started
   file=$(pid_file "$1")
   [ -f "$file" ] || return 1
   pid=$(head -n 1 "$file")
+  started=$(sed -n 2p "$file")
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  [ -z "$started" ] || [ "$started" = "$(start_time "$pid")" ] || return 1
   echo "$pid"
 }
 
@@ -149,6 +165,7 @@ start_detached() {
     [ $SECONDS -lt $deadline ] || die "$name did not start"
     sleep 0.1
   done
+  record_start_time "$name"
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -222,6 +239,7 @@ EOF
   runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start >/dev/null ||
     die "PostgreSQL did not start (see $dir/postgres.log)"
   head -n 1 "$dir/data/postmaster.pid" >"$(pid_file postgres)"
+  record_start_time postgres
   runuser -u postgres -- "$bin/psql" -h "$dir/run" -p "$PG_PORT" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1 \
     -v password="$(db_password)" >/dev/null <<'SQL'
 SELECT format('CREATE ROLE tributary LOGIN SUPERUSER REPLICATION PASSWORD %L', :'password')

@@ -124,7 +124,8 @@ export class PrivateStack implements AsyncDisposable {
 
   /** The pid of a service's server process (Postgres: the postmaster). */
   pid(service: Service): number {
-    const pid = Number(readFileSync(join(this.dir, service, 'pid'), 'utf8').trim());
+    // The pid file's first line (the second is the process's start time).
+    const pid = Number(readFileSync(join(this.dir, service, 'pid'), 'utf8').split('\n')[0]);
     if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no pid for ${service}`);
     return pid;
   }
