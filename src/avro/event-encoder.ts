@@ -6,7 +6,7 @@ import type { SourceField } from '../core/change-event.ts';
 import { TributaryError } from '../core/errors.ts';
 import type { EncoderFactory, TableEncoder } from '../core/pipeline.ts';
 import { tableKey, type TableSchema } from '../core/schema.ts';
-import { topicFor, type TopicSettings } from '../kafka/topics.ts';
+import { topicFor, type TopicEnsurer, type TopicSettings } from '../kafka/topics.ts';
 import { describeAvroChange, describeTableChange } from './schema-diff.ts';
 import { buildTableSchemas, type Connector } from './schema-builder.ts';
 import { compileTableCodec, type TableCodec } from './table-codec.ts';
@@ -17,12 +17,7 @@ export interface EncoderFactoryOptions {
     /** The latest schema registered under a subject: what a refused schema is compared with when this process saw no earlier version. */
     latestSchema?(subject: string): Promise<string | null>;
   };
-  topics: {
-    ensure(
-      topics: Iterable<string>,
-      overrides?: { configEntries?: Array<{ name: string; value: string }> },
-    ): Promise<void>;
-  };
+  topics: TopicEnsurer;
   topicSettings: Pick<TopicSettings, 'template' | 'prefix' | 'cleanupPolicy'>;
   connector: Connector;
   sourceFields: readonly SourceField[];

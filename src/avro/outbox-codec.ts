@@ -11,15 +11,11 @@ import type { ColumnSchema } from '../core/schema.ts';
 import { avroTypeOptions } from './logical-types.ts';
 import { avroField } from './schema-builder.ts';
 import { encodeAvro } from './wire.ts';
+import type { TopicEnsurer } from '../kafka/topics.ts';
 
 export interface OutboxCodecOptions {
   registry: { register(subject: string, schemaJson: string): Promise<number> };
-  topics: {
-    ensure(
-      topics: Iterable<string>,
-      overrides?: { configEntries?: Array<{ name: string; value: string }> },
-    ): Promise<void>;
-  };
+  topics: TopicEnsurer;
 }
 
 export function createOutboxCodecFactory(options: OutboxCodecOptions): OutboxCodecFactory {

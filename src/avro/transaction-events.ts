@@ -9,6 +9,7 @@ import type { OutgoingRecord, TransactionEventEncoder } from '../core/pipeline.t
 import { avroTypeOptions } from './logical-types.ts';
 import type { AvroRecord } from './schema-builder.ts';
 import { encodeAvro } from './wire.ts';
+import type { TopicEnsurer } from '../kafka/topics.ts';
 
 const NAMESPACE = 'io.debezium.connector.common';
 
@@ -62,12 +63,7 @@ export const TRANSACTION_VALUE_SCHEMA: AvroRecord = {
 export interface TransactionTopicOptions {
   topic: string;
   registry: { register(subject: string, schemaJson: string): Promise<number> };
-  topics: {
-    ensure(
-      topics: Iterable<string>,
-      overrides?: { configEntries?: Array<{ name: string; value: string }> },
-    ): Promise<void>;
-  };
+  topics: TopicEnsurer;
 }
 
 /** Registers the transaction topic's schemas, creates the topic, and encodes its events. */

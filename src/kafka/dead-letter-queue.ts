@@ -9,6 +9,7 @@ import type {
 } from '../core/pipeline.ts';
 import type { TableSchema } from '../core/schema.ts';
 import { recordBatchBytes } from './record-limits.ts';
+import type { TopicEnsurer } from './topics.ts';
 
 /**
  * Failures of one record, which `errors.tolerance: all` dead-letters. Never
@@ -168,12 +169,7 @@ export function deadLetterRecord(
 export interface DeadLetterQueueOptions {
   topic: string;
   connector: string;
-  topics: {
-    ensure(
-      topics: Iterable<string>,
-      overrides?: { numPartitions?: number; configEntries?: Array<{ name: string; value: string }> },
-    ): Promise<void>;
-  };
+  topics: TopicEnsurer;
   limits: { limitFor(topic: string): Promise<number> };
   logger: Logger;
   onDeadLetter?(table: string, code: ErrorCode): void;

@@ -3,6 +3,7 @@ import kafkajs, { type Admin } from 'kafkajs';
 import type { SourceOffset } from '../core/change-event.ts';
 import { Batcher } from '../core/batcher.ts';
 import { TributaryError } from '../core/errors.ts';
+import type { TopicEnsurer } from './topics.ts';
 import type { EventSink, OutgoingRecord } from '../core/pipeline.ts';
 
 export const TOO_LARGE_FIX =
@@ -82,14 +83,6 @@ export class TopicLimits {
       return limit;
     });
   }
-}
-
-/** What makes sure topics exist (TopicManager). */
-export interface TopicEnsurer {
-  ensure(
-    topics: Iterable<string>,
-    overrides?: { configEntries?: Array<{ name: string; value: string }> },
-  ): Promise<void>;
 }
 
 /**

@@ -23,12 +23,20 @@ export function topicFor(settings: Pick<TopicSettings, 'template' | 'prefix'>, t
     .replace(/[^a-zA-Z0-9._-]/g, '_');
 }
 
+/** What makes sure topics exist: TopicManager, or a wrapper of it. */
+export interface TopicEnsurer {
+  ensure(
+    topics: Iterable<string>,
+    overrides?: Partial<Pick<ITopicConfig, 'numPartitions' | 'configEntries'>>,
+  ): Promise<void>;
+}
+
 /**
  * Creates topics on first use, once per process. Requests made together (the
  * tables of a snapshot) go to the broker together: one request creates a
  * batch of topics, and those asked for meanwhile form the next batch.
  */
-export class TopicManager {
+export class TopicManager implements TopicEnsurer {
   private readonly known = new Set<string>();
   /** Topics asked for and not known yet: settles when they exist. */
   private readonly requested = new Map<string, Promise<void>>();

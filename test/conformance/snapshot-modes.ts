@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeOffset, readCommittedOffset } from '../../src/kafka/offset-store.ts';
+import { until } from '../harness/cli.ts';
 import type { ConnectorTestContext } from '../harness/connector-context.ts';
 import { EventCollector, testKafka, waitForTopics } from '../harness/kafka-events.ts';
 import { stackEnv } from '../harness/stack.ts';
@@ -13,16 +14,17 @@ async function losePosition(ctx: ConnectorTestContext): Promise<void> {
   if (ctx.dialect === 'postgres') {
     const slot = `tributary_${ctx.name}`;
     // The walsender ends a moment after the stopped connector closed its connection.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const rows = await ctx.sql<{ active: boolean }>(
-        'SELECT active FROM pg_replication_slots WHERE slot_name = $1',
-        [slot],
-      );
-      if (rows[0]?.active !== true) break;
-      if (Date.now() > deadline) throw new Error(`replication slot ${slot} still active 30 s after the stop`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await until(
+      `replication slot ${slot} to be released`,
+      async () => {
+        const rows = await ctx.sql<{ active: boolean }>(
+          'SELECT active FROM pg_replication_slots WHERE slot_name = $1',
+          [slot],
+        );
+        return rows[0]?.active === true ? undefined : true;
+      },
+      30_000,
+    );
     await ctx.sql('SELECT pg_drop_replication_slot($1)', [slot]);
     return;
   }
